@@ -1,0 +1,24 @@
+#ifndef HSS_SERVER_CALL_CONTEXT_H_
+#define HSS_SERVER_CALL_CONTEXT_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+#include "server/cancellation.h"
+
+namespace hss::gateway {
+
+// What every layer below the gRPC edge needs to know about the caller's call.
+struct CallContext {
+  // The caller's deadline; InfiniteFuture() when it set none.
+  absl::Time deadline = absl::InfiniteFuture();
+  // The caller's own upstream token (passthrough auth); empty otherwise. Secret.
+  std::string passthrough_token;
+  // Fires when the caller cancels; never null.
+  std::shared_ptr<Cancellation> cancellation = std::make_shared<Cancellation>();
+};
+
+}  // namespace hss::gateway
+
+#endif  // HSS_SERVER_CALL_CONTEXT_H_

@@ -1,0 +1,116 @@
+#include "server/rest_hss_stub.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "server/port_json_mapper.h"
+#include "server/status_details.h"
+#include "server/upstream_error.h"
+#include "server/upstream_query.h"
+
+namespace hss::gateway {
+
+absl::StatusOr<PortsPage> PortsPageFromResponse(const HttpResponse& response, absl::Time now) {
+  if (response.status < 200 || response.status > 299) return UpstreamHttpError(response, now);
+  auto mapped = MapListPortsBody(response.body);
+  const absl::string_view request_id = response.Header("X-Request-Id");
+  if (!mapped.ok()) {
+    absl::Status status = mapped.status();
+    AddErrorMetadata(status, kMetaHttpStatus, absl::StrCat(response.status));
+    if (!request_id.empty()) {
+      AddErrorMetadata(status, kMetaUpstreamRequestId, request_id);
+      SetRequestId(status, request_id);
+    }
+    return status;
+  }
+  PortsPage page;
+  page.response = std::move(mapped->response);
+  page.has_total_num = mapped->has_total_num;
+  page.skipped_values = mapped->skipped_values;
+  page.request_id = std::string(request_id);
+  page.http_status = response.status;
+  return page;
+}
+
+RestHssStub::RestHssStub(RestHssStubOptions options, std::shared_ptr<HttpTransport> transport,
+                         std::shared_ptr<Credentials> credentials)
+    : options_(std::move(options)),
+      transport_(std::move(transport)),
+      credentials_(std::move(credentials)) {}
+
+void RestHssStub::AsyncListPorts(const CallContext& context, const std::string& project_id,
+                                 const hss::ports::v1::ListPortsRequest& request,
+                                 PortsPageCallback done) {
+  const absl::Time now = options_.clock();
+  const absl::Duration left = context.deadline - now - options_.deadline_margin;
+  if (left <= absl::ZeroDuration()) {
+    std::move(done)(MakeError(absl::StatusCode::kDeadlineExceeded,
+                              "the caller's deadline left no time for the upstream request",
+                              "DEADLINE_EXCEEDED"));
+    return;
+  }
+  HttpRequest http;
+  http.method = "GET";
+  http.url = BuildUrl(options_.endpoint, ListPortsTarget(project_id, request));
+  http.headers.emplace_back("Accept", "application/json");
+  http.timeout = std::min(left, options_.per_attempt_timeout);
+  http.timeout_is_caller_deadline = left < options_.per_attempt_timeout;
+
+  credentials_->Authorize(
+      std::move(http), context,
+      [this, context, done = std::move(done)](absl::StatusOr<HttpRequest> authorized) mutable {
+        if (!authorized.ok()) {
+          std::move(done)(authorized.status());
+          return;
+        }
+        Send(*std::move(authorized), context, std::move(done));
+      });
+}
+
+void RestHssStub::Send(HttpRequest request, const CallContext& context, PortsPageCallback done) {
+  if (context.cancellation->cancelled()) {
+    std::move(done)(
+        MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call", "CANCELLED"));
+    return;
+  }
+  // The transfer may finish (on the transport thread) before its cancellation
+  // hook is registered; the shared state lets the hook be dropped either way.
+  struct State {
+    absl::Mutex mu;
+    bool finished = false;
+    Cancellation::Handle hook = 0;
+  };
+  auto state = std::make_shared<State>();
+  auto cancellation = context.cancellation;
+  HttpRequestId id =
+      transport_->Start(std::move(request), [this, state, cancellation, done = std::move(done)](
+                                                absl::StatusOr<HttpResponse> response) mutable {
+        Cancellation::Handle hook;
+        {
+          absl::MutexLock lock(&state->mu);
+          state->finished = true;
+          hook = state->hook;
+        }
+        if (hook != 0) cancellation->Unregister(hook);
+        if (!response.ok()) {
+          absl::Status status = response.status();
+          if (status.code() == absl::StatusCode::kCancelled) {
+            status = MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call",
+                               "CANCELLED");
+          }
+          std::move(done)(std::move(status));
+          return;
+        }
+        std::move(done)(PortsPageFromResponse(*response, options_.clock()));
+      });
+  Cancellation::Handle hook =
+      cancellation->OnCancel([transport = transport_, id] { transport->Cancel(id); });
+  absl::MutexLock lock(&state->mu);
+  if (state->finished) {
+    cancellation->Unregister(hook);
+  } else {
+    state->hook = hook;
+  }
+}
+
+}  // namespace hss::gateway
