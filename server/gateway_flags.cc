@@ -30,6 +30,8 @@ ABSL_FLAG(bool, insecure_skip_tls_verify, false,
 ABSL_FLAG(std::string, proxy, "", "HTTP(S) proxy URL for upstream requests (default: none)");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(15),
           "on SIGTERM/SIGINT, how long in-flight calls may finish before they are cancelled");
+ABSL_FLAG(int32_t, stream_prefetch_pages, 2,
+          "StreamPorts: upstream pages fetched ahead of a consumer, at most (1-16)");
 ABSL_FLAG(bool, log_calls, true, "write one JSON log line per finished call to stderr");
 
 namespace hss::gateway {
@@ -85,6 +87,10 @@ absl::StatusOr<GatewayOptions> GatewayOptionsFromFlags(EnvLookup env) {
     return absl::InvalidArgumentError("--deadline_margin and --drain_timeout must not be negative");
   }
   o.log_calls = absl::GetFlag(FLAGS_log_calls);
+  o.stream_prefetch_pages = absl::GetFlag(FLAGS_stream_prefetch_pages);
+  if (o.stream_prefetch_pages < 1 || o.stream_prefetch_pages > 16) {
+    return absl::InvalidArgumentError("--stream_prefetch_pages must be 1-16");
+  }
 
   const int64_t max_bytes = absl::GetFlag(FLAGS_max_response_bytes);
   if (max_bytes < 1024) return absl::InvalidArgumentError("--max_response_bytes must be ≥ 1024");

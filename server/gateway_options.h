@@ -38,6 +38,8 @@ struct GatewayOptions {
   absl::Duration deadline_margin = absl::Milliseconds(20);
   // How long SIGTERM waits for in-flight calls before cancelling them.
   absl::Duration drain_timeout = absl::Seconds(15);
+  // StreamPorts: pages fetched ahead of a consumer, at most (per stream).
+  int stream_prefetch_pages = 2;
   // Write one log line per call.
   bool log_calls = true;
   // libcurl settings.

@@ -64,7 +64,7 @@ int Run(const GatewayOptions& options, const sigset_t& stop_signals) {
   stub_options.deadline_margin = options.deadline_margin;
   auto stub =
       std::make_shared<RestHssStub>(std::move(stub_options), http, MakeCredentials(options));
-  auto connection = std::make_shared<PortsConnection>(stub);
+  auto connection = std::make_shared<PortsConnection>(stub, options.stream_prefetch_pages);
   PortService service({options.default_project_id, options.log_calls}, connection);
 
   grpc::EnableDefaultHealthCheckService(true);

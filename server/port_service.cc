@@ -1,9 +1,11 @@
 #include "server/port_service.h"
 
+#include <memory>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "server/call_log.h"
 #include "server/grpc_status.h"
@@ -99,6 +101,139 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor {
   std::string request_id_;
 };
 
+// The ListPortsRequest that fetches the pages of a StreamPorts walk (without limit/offset).
+ListPortsRequest WalkQuery(const StreamPortsRequest& r) {
+  ListPortsRequest q;
+  q.set_project_id(r.project_id());
+  q.set_host_id(r.host_id());
+  q.set_host_name(r.host_name());
+  q.set_host_ip(r.host_ip());
+  if (r.has_port()) q.set_port(r.port());
+  q.set_type(r.type());
+  q.set_status(r.status());
+  q.set_enterprise_project_id(r.enterprise_project_id());
+  q.set_category(r.category());
+  return q;
+}
+
+// One StreamPorts call: walks the pages and writes each one, one write at a time.
+// Shared ownership keeps it alive while a walk notification is running; gRPC's
+// OnDone drops the self-reference.
+class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResponse>,
+                                 public std::enable_shared_from_this<StreamPortsReactor> {
+ public:
+  // Pages of this many ports when the request leaves page_size at 0.
+  static constexpr int kDefaultPageSize = 200;
+
+  StreamPortsReactor(const PortServiceOptions& options, grpc::CallbackServerContext* context,
+                     const StreamPortsRequest* request)
+      : options_(options),
+        request_(*request),
+        call_(MakeCallContext(*context)),
+        start_(absl::Now()) {}
+
+  void Start(PortsConnection& connection) {
+    self_ = shared_from_this();
+    if (absl::Status status = ValidateStreamPortsRequest(request_, options_.default_project_id);
+        !status.ok()) {
+      absl::MutexLock lock(&mu_);
+      FinishLocked(std::move(status));
+      return;
+    }
+    const std::string& project_id =
+        request_.project_id().empty() ? options_.default_project_id : request_.project_id();
+    const int page_size = request_.page_size() == 0 ? kDefaultPageSize : request_.page_size();
+    std::weak_ptr<StreamPortsReactor> weak = weak_from_this();
+    auto walk = connection.NewWalk(call_, project_id, WalkQuery(request_), page_size,
+                                   request_.start_offset(), [weak] {
+                                     if (auto self = weak.lock()) self->Pump();
+                                   });
+    {
+      absl::MutexLock lock(&mu_);
+      walk_ = walk;
+    }
+    walk->Start();
+    Pump();
+  }
+
+  void OnWriteDone(bool ok) override {
+    {
+      absl::MutexLock lock(&mu_);
+      writing_ = false;
+    }
+    // A failed write means the caller is gone: stop fetching.
+    if (!ok) call_.cancellation->Cancel();
+    Pump();
+  }
+
+  void OnCancel() override { call_.cancellation->Cancel(); }
+
+  void OnDone() override { self_.reset(); }
+
+ private:
+  // Moves the stream forward: writes the next page if no write is outstanding,
+  // or finishes when the walk is over. Re-entrant calls (e.g. from a walk
+  // notification during Next()) are folded into the running one.
+  void Pump() {
+    absl::MutexLock lock(&mu_);
+    if (pumping_) {
+      pump_again_ = true;
+      return;
+    }
+    pumping_ = true;
+    do {
+      pump_again_ = false;
+      if (finished_ || writing_ || walk_ == nullptr) break;
+      mu_.Unlock();
+      PageWalk::Step step = walk_->Next();
+      mu_.Lock();
+      if (step.kind == PageWalk::Step::kPage) {
+        ports_ += step.page.ports_size();
+        current_ = std::move(step.page);
+        writing_ = true;
+        StartWrite(&current_);
+      } else if (step.kind == PageWalk::Step::kDone) {
+        FinishLocked(std::move(step.status));
+      }
+    } while (pump_again_);
+    pumping_ = false;
+  }
+
+  void FinishLocked(absl::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_) return;
+    finished_ = true;
+    if (options_.log_calls) {
+      PageWalk::Stats stats = walk_ != nullptr ? walk_->stats() : PageWalk::Stats();
+      CallRecord record;
+      record.method = "StreamPorts";
+      record.host_id = request_.host_id();
+      record.status = status;
+      record.http_status = stats.last_http_status;
+      record.latency = absl::Now() - start_;
+      record.request_id = stats.last_request_id;
+      record.pages = stats.pages_fetched;
+      record.ports = ports_;
+      WriteLogLine(FormatCallRecord(record, absl::Now()));
+    }
+    Finish(ToGrpcStatus(status));
+  }
+
+  const PortServiceOptions& options_;
+  const StreamPortsRequest request_;
+  CallContext call_;
+  const absl::Time start_;
+  std::shared_ptr<StreamPortsReactor> self_;
+
+  absl::Mutex mu_;
+  std::shared_ptr<PageWalk> walk_ ABSL_GUARDED_BY(mu_);
+  bool pumping_ ABSL_GUARDED_BY(mu_) = false;
+  bool pump_again_ ABSL_GUARDED_BY(mu_) = false;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  long long ports_ ABSL_GUARDED_BY(mu_) = 0;
+  StreamPortsResponse current_ ABSL_GUARDED_BY(mu_);
+};
+
 }  // namespace
 
 std::string PassthroughTokenFromMetadata(
@@ -129,14 +264,9 @@ grpc::ServerUnaryReactor* PortService::ListPorts(grpc::CallbackServerContext* co
 
 grpc::ServerWriteReactor<StreamPortsResponse>* PortService::StreamPorts(
     grpc::CallbackServerContext* context, const StreamPortsRequest* request) {
-  class Unimplemented final : public grpc::ServerWriteReactor<StreamPortsResponse> {
-   public:
-    Unimplemented() {
-      Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "StreamPorts is not implemented yet"));
-    }
-    void OnDone() override { delete this; }
-  };
-  return new Unimplemented();
+  auto reactor = std::make_shared<StreamPortsReactor>(options_, context, request);
+  reactor->Start(*connection_);
+  return reactor.get();
 }
 
 }  // namespace hss::gateway

@@ -4,8 +4,10 @@
 #include <memory>
 #include <string>
 
+#include "absl/functional/any_invocable.h"
 #include "server/call_context.h"
 #include "server/hss_stub.h"
+#include "server/page_walk.h"
 
 namespace hss::gateway {
 
@@ -13,14 +15,22 @@ namespace hss::gateway {
 // arrive validated, with their project resolved.
 class PortsConnection {
  public:
-  explicit PortsConnection(std::shared_ptr<HssStub> stub);
+  // `prefetch_pages` bounds each walk's pages fetched ahead of its consumer.
+  PortsConnection(std::shared_ptr<HssStub> stub, int prefetch_pages);
 
   // Fetches one page: exactly one upstream request.
   void AsyncListPorts(const CallContext& context, const std::string& project_id,
                       const hss::ports::v1::ListPortsRequest& request, PortsPageCallback done);
 
+  // Creates (but does not start) a walk over all pages of `query` from
+  // `start_offset`, `page_size` ports at a time; see PageWalk.
+  std::shared_ptr<PageWalk> NewWalk(const CallContext& context, const std::string& project_id,
+                                    hss::ports::v1::ListPortsRequest query, int page_size,
+                                    int start_offset, absl::AnyInvocable<void()> notify);
+
  private:
   const std::shared_ptr<HssStub> stub_;
+  const int prefetch_pages_;
 };
 
 }  // namespace hss::gateway

@@ -1,0 +1,130 @@
+#include "tests/e2e/gateway_env.h"
+
+#include <curl/curl.h>
+#include <grpcpp/create_channel.h>
+
+#include <stdexcept>
+
+#include "absl/strings/str_cat.h"
+#include "rapidjson/document.h"
+
+namespace hss::testing {
+namespace {
+
+size_t AppendBody(char* data, size_t size, size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+}  // namespace
+
+std::string GatewayBinary() { return HSS_GATEWAY_BIN; }
+std::string SimBinary() { return HSS_SIM_BIN; }
+
+absl::StatusOr<std::unique_ptr<GatewayEnv>> GatewayEnv::Start(GatewayEnvOptions options) {
+  std::unique_ptr<GatewayEnv> env(new GatewayEnv());
+  std::string endpoint;
+  if (options.endpoint_override) {
+    endpoint = *options.endpoint_override;
+  } else {
+    std::vector<std::string> sim_argv = {SimBinary(), "--listen=127.0.0.1:0"};
+    sim_argv.insert(sim_argv.end(), options.sim_args.begin(), options.sim_args.end());
+    auto sim = ChildProcess::Start(sim_argv);
+    if (!sim.ok()) return sim.status();
+    env->sim_.emplace(*std::move(sim));
+    endpoint = env->sim_url();
+  }
+  std::vector<std::string> gw_argv = {GatewayBinary(), "--listen=127.0.0.1:0",
+                                      absl::StrCat("--endpoint=", endpoint),
+                                      absl::StrCat("--project_id=", kProject)};
+  gw_argv.insert(gw_argv.end(), options.gateway_args.begin(), options.gateway_args.end());
+  auto gateway = ChildProcess::Start(gw_argv, options.gateway_env);
+  if (!gateway.ok()) return gateway.status();
+  env->gateway_.emplace(*std::move(gateway));
+  return env;
+}
+
+std::string GatewayEnv::gateway_target() const {
+  return absl::StrCat("127.0.0.1:", gateway_->port());
+}
+
+std::string GatewayEnv::sim_url() const { return absl::StrCat("http://127.0.0.1:", sim_->port()); }
+
+std::unique_ptr<hss::ports::v1::PortService::Stub> GatewayEnv::NewStub() const {
+  return hss::ports::v1::PortService::NewStub(
+      grpc::CreateChannel(gateway_target(), grpc::InsecureChannelCredentials()));
+}
+
+void GatewayEnv::Prepare(grpc::ClientContext& context, absl::Duration timeout) {
+  context.AddMetadata("x-auth-token", kToken);
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+}
+
+absl::StatusOr<std::pair<long, std::string>> GatewayEnv::SimCall(const std::string& method,
+                                                                 const std::string& path,
+                                                                 const std::string& body) const {
+  CURL* curl = curl_easy_init();
+  std::string url = sim_url() + path;
+  std::string response;
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
+  curl_easy_setopt(curl, CURLOPT_PROXY, "");
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &AppendBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
+  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  if (!body.empty()) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  }
+  CURLcode rc = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  if (rc != CURLE_OK) {
+    return absl::UnavailableError(absl::StrCat(method, " ", url, ": ", curl_easy_strerror(rc)));
+  }
+  return std::make_pair(status, response);
+}
+
+void GatewayEnv::AddFault(const std::string& rule_json) const {
+  auto r = SimCall("POST", "/_sim/faults", rule_json);
+  if (!r.ok() || r->first != 200) {
+    throw std::runtime_error("AddFault failed: " + (r.ok() ? r->second : r.status().ToString()));
+  }
+}
+
+void GatewayEnv::ClearFaults() const { (void)SimCall("DELETE", "/_sim/faults"); }
+
+void GatewayEnv::ClearSimRequests() const { (void)SimCall("DELETE", "/_sim/requests"); }
+
+std::vector<SimRequest> GatewayEnv::SimRequests() const {
+  std::vector<SimRequest> out;
+  auto r = SimCall("GET", "/_sim/requests");
+  if (!r.ok()) return out;
+  rapidjson::Document doc;
+  doc.Parse(r->second.c_str());
+  if (doc.HasParseError() || !doc.IsArray()) return out;
+  for (const auto& item : doc.GetArray()) {
+    SimRequest req;
+    if (item.HasMember("method") && item["method"].IsString()) req.method = item["method"].GetString();
+    if (item.HasMember("path") && item["path"].IsString()) req.path = item["path"].GetString();
+    if (item.HasMember("auth") && item["auth"].IsString()) req.auth = item["auth"].GetString();
+    if (item.HasMember("status") && item["status"].IsInt()) req.status = item["status"].GetInt();
+    if (item.HasMember("request_id") && item["request_id"].IsString()) {
+      req.request_id = item["request_id"].GetString();
+    }
+    if (item.HasMember("query") && item["query"].IsObject()) {
+      for (const auto& m : item["query"].GetObject()) {
+        if (m.value.IsString()) req.query[m.name.GetString()] = m.value.GetString();
+      }
+    }
+    out.push_back(std::move(req));
+  }
+  return out;
+}
+
+}  // namespace hss::testing
