@@ -27,9 +27,10 @@ absl::StatusOr<std::unique_ptr<GatewayEnv>> GatewayEnv::Start(GatewayEnvOptions 
   if (options.endpoint_override) {
     endpoint = *options.endpoint_override;
   } else {
-    std::vector<std::string> sim_argv = {SimBinary(), "--listen=127.0.0.1:0"};
+    // The simulator checks the passthrough token the gateway forwards.
+    std::vector<std::string> sim_argv = {SimBinary(), "--listen=127.0.0.1:0", "--auth=token"};
     sim_argv.insert(sim_argv.end(), options.sim_args.begin(), options.sim_args.end());
-    auto sim = ChildProcess::Start(sim_argv);
+    auto sim = ChildProcess::Start(sim_argv, {absl::StrCat("HSS_SIM_TOKEN=", kToken)});
     if (!sim.ok()) return sim.status();
     env->sim_.emplace(*std::move(sim));
     endpoint = env->sim_url();
