@@ -224,7 +224,7 @@ TEST_F(ListPortsE2E, MapsEveryUpstreamErrorStatus) {
       {501, "X.2", grpc::StatusCode::UNIMPLEMENTED, "UPSTREAM_NOT_IMPLEMENTED"},
       {502, "APIG.0201", grpc::StatusCode::UNAVAILABLE, "UPSTREAM_UNAVAILABLE"},
       {503, "X.3", grpc::StatusCode::UNAVAILABLE, "UPSTREAM_UNAVAILABLE"},
-      {504, "APIG.0201", grpc::StatusCode::UNAVAILABLE, "UPSTREAM_UNAVAILABLE"},
+      {504, "APIG.0201", grpc::StatusCode::UNAVAILABLE, "UPSTREAM_TIMEOUT"},
       {505, "X.4", grpc::StatusCode::INTERNAL, "UPSTREAM_INTERNAL_ERROR"},
   };
   for (const auto& row : rows) {
