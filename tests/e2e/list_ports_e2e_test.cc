@@ -71,7 +71,7 @@ TEST_F(ListPortsE2E, ReturnsTheUpstreamPageTyped) {
   ASSERT_TRUE(direct.ok());
   rapidjson::Document doc;
   doc.Parse(direct->second.c_str());
-  ASSERT_TRUE(doc.IsObject());
+  ASSERT_TRUE(doc.IsObject() && doc.HasMember("data_list")) << direct->second;
   const auto& list = doc["data_list"];
   ASSERT_EQ(list.Size(), 50u);
   for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {

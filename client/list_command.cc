@@ -1,0 +1,45 @@
+#include "client/list_command.h"
+
+#include <grpcpp/client_context.h>
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "client/exit_code.h"
+#include "client/json_output.h"
+#include "client/port_table.h"
+#include "client/rpc_error_format.h"
+
+namespace hss::client {
+
+int RunList(hss::ports::v1::PortService::StubInterface& stub,
+            const hss::ports::v1::ListPortsRequest& request, const CallSettings& settings,
+            OutputFormat format, std::ostream& out, std::ostream& err) {
+  grpc::ClientContext context;
+  AddAuthMetadata(settings, context);
+  SetDeadline(settings.timeout, context);
+  hss::ports::v1::ListPortsResponse response;
+  const grpc::Status status = stub.ListPorts(&context, request, &response);
+  if (!status.ok()) {
+    err << FormatRpcError(status);
+    return kExitRpcError;
+  }
+
+  if (format == OutputFormat::kTable) {
+    out << FormatPortTable(response.data_list(), response.total_num(), request.offset());
+  } else {
+    absl::StatusOr<std::string> json = MessageToJson(response, JsonLayout::kMultiLine);
+    if (!json.ok()) {
+      err << "error: " << json.status().message() << "\n";
+      return kExitRpcError;
+    }
+    out << *json;
+  }
+  if (!out.flush()) {
+    err << "error: cannot write the output\n";
+    return kExitRpcError;
+  }
+  return kExitOk;
+}
+
+}  // namespace hss::client

@@ -1,0 +1,24 @@
+#ifndef HSS_CLIENT_LIST_COMMAND_H_
+#define HSS_CLIENT_LIST_COMMAND_H_
+
+// `hss-ports list`: one ListPorts call.
+
+#include <ostream>
+
+#include "client/call_settings.h"
+#include "client/output_format.h"
+#include "hss/ports/v1/ports.grpc.pb.h"
+
+namespace hss::client {
+
+// Calls ListPorts with `request` and writes the page to `out` as a table
+// (with the footer `N of TOTAL ports (offset O)`) or, for kJson, as the
+// response's JSON. On failure writes FormatRpcError to `err`. Returns an
+// ExitCode: kExitOk, or kExitRpcError if the call or the output failed.
+int RunList(hss::ports::v1::PortService::StubInterface& stub,
+            const hss::ports::v1::ListPortsRequest& request, const CallSettings& settings,
+            OutputFormat format, std::ostream& out, std::ostream& err);
+
+}  // namespace hss::client
+
+#endif  // HSS_CLIENT_LIST_COMMAND_H_

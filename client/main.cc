@@ -1,0 +1,30 @@
+// hss-ports: the command-line client of hss-gateway. See `hss-ports --help`.
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "client/auth_token.h"
+#include "client/cli.h"
+
+namespace {
+
+int TerminalColumns(int fd) {
+  winsize size{};
+  if (ioctl(fd, TIOCGWINSZ, &size) != 0) return 0;
+  return size.ws_col;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  hss::client::CliEnvironment env;
+  if (const char* token = std::getenv(std::string(hss::client::kAuthTokenEnvVar).c_str())) {
+    env.auth_token = token;
+  }
+  env.stderr_is_terminal = isatty(STDERR_FILENO) == 1;
+  if (env.stderr_is_terminal) env.terminal_columns = TerminalColumns(STDERR_FILENO);
+  return hss::client::RunCli(argc, argv, env, std::cout, std::cerr);
+}

@@ -1,0 +1,100 @@
+#include "client/rpc_error_format.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "client/error_details.h"
+#include "client/terminal_text.h"
+#include "google/protobuf/duration.pb.h"
+
+namespace hss::client {
+namespace {
+
+absl::Duration ToDuration(const google::protobuf::Duration& d) {
+  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+}
+
+}  // namespace
+
+std::string StatusCodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return absl::StrCat("CODE(", static_cast<int>(code), ")");
+  }
+}
+
+std::string FormatRpcError(const grpc::Status& status) {
+  std::string out = absl::StrCat("error: ", StatusCodeName(status.error_code()), ": ",
+                                 EscapeForTerminal(status.error_message()), "\n");
+  const ErrorDetails details = DecodeErrorDetails(status);
+  if (details.malformed) out += "  (error details present but undecodable)\n";
+  if (details.error_info) {
+    const google::rpc::ErrorInfo& info = *details.error_info;
+    if (!info.reason().empty()) {
+      absl::StrAppend(&out, "  reason: ", EscapeForTerminal(info.reason()), "\n");
+    }
+    if (!info.domain().empty()) {
+      absl::StrAppend(&out, "  domain: ", EscapeForTerminal(info.domain()), "\n");
+    }
+    const std::map<std::string, std::string> sorted(info.metadata().begin(), info.metadata().end());
+    for (const auto& [key, value] : sorted) {
+      absl::StrAppend(&out, "  metadata ", EscapeForTerminal(key), ": ", EscapeForTerminal(value),
+                      "\n");
+    }
+  }
+  if (details.request_info) {
+    absl::StrAppend(&out, "  request_id: ", EscapeForTerminal(details.request_info->request_id()),
+                    "\n");
+  }
+  if (details.retry_info) {
+    absl::StrAppend(&out, "  retry after ",
+                    absl::FormatDuration(ToDuration(details.retry_info->retry_delay())), "\n");
+  }
+  if (details.bad_request) {
+    for (const auto& violation : details.bad_request->field_violations()) {
+      absl::StrAppend(&out, "  ", EscapeForTerminal(violation.field()), ": ",
+                      EscapeForTerminal(violation.description()), "\n");
+    }
+  }
+  for (const std::string& type_url : details.other_type_urls) {
+    absl::StrAppend(&out, "  detail: ", EscapeForTerminal(type_url), "\n");
+  }
+  return out;
+}
+
+}  // namespace hss::client

@@ -1,0 +1,29 @@
+#ifndef HSS_CLIENT_TERMINAL_TEXT_H_
+#define HSS_CLIENT_TERMINAL_TEXT_H_
+
+// Making untrusted text (server messages, upstream paths) safe and measurable
+// on a terminal.
+
+#include <cstddef>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace hss::client {
+
+// Returns `text` with everything a terminal would interpret replaced by a
+// visible escape, so that text from the server can neither move the cursor nor
+// reorder what follows: `\n`, `\r`, `\t`, other C0 controls and DEL as `\xHH`
+// (or `\n`, `\r`, `\t`), C1 controls and bidirectional overrides as `\uHHHH`,
+// and bytes that are not valid UTF-8 as `\xHH`. Valid printable UTF-8 is kept.
+std::string EscapeForTerminal(absl::string_view text);
+
+// The number of terminal columns `text` (valid UTF-8, e.g. the result of
+// EscapeForTerminal) occupies: 2 for East Asian wide and emoji code points, 0
+// for combining marks and zero-width characters, 1 otherwise. An approximation
+// of wcwidth() that does not depend on the process locale.
+std::size_t DisplayWidth(absl::string_view text);
+
+}  // namespace hss::client
+
+#endif  // HSS_CLIENT_TERMINAL_TEXT_H_

@@ -1,0 +1,50 @@
+#include "client/terminal_text.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace hss::client {
+namespace {
+
+TEST(EscapeForTerminalTest, KeepsPrintableAsciiAndUtf8) {
+  EXPECT_EQ(EscapeForTerminal("/usr/sbin/sshd"), "/usr/sbin/sshd");
+  EXPECT_EQ(EscapeForTerminal("/opt/服务/端口 é"), "/opt/服务/端口 é");
+}
+
+TEST(EscapeForTerminalTest, EscapesControlCharacters) {
+  EXPECT_EQ(EscapeForTerminal("a\nb\rc\td"), "a\\nb\\rc\\td");
+  EXPECT_EQ(EscapeForTerminal("\x1b[2J\x07"), "\\x1B[2J\\x07");
+  EXPECT_EQ(EscapeForTerminal(std::string("nul\0x", 5)), "nul\\x00x");
+  EXPECT_EQ(EscapeForTerminal("\x7f"), "\\x7F");
+  EXPECT_EQ(EscapeForTerminal("\xc2\x9b"
+                              "31m"),
+            "\\u009B31m");  // C1 CSI.
+}
+
+TEST(EscapeForTerminalTest, EscapesBidiOverrides) {
+  EXPECT_EQ(EscapeForTerminal("a\u202Eb\u2066c"), "a\\u202Eb\\u2066c");
+}
+
+TEST(EscapeForTerminalTest, EscapesInvalidUtf8ByteByByte) {
+  EXPECT_EQ(EscapeForTerminal("a\xff"
+                              "b"),
+            "a\\xFFb");
+  EXPECT_EQ(EscapeForTerminal("\xe6\x9c"), "\\xE6\\x9C");           // Truncated sequence.
+  EXPECT_EQ(EscapeForTerminal("\xc0\xaf"), "\\xC0\\xAF");           // Overlong '/'.
+  EXPECT_EQ(EscapeForTerminal("\xed\xa0\x80"), "\\xED\\xA0\\x80");  // Surrogate.
+}
+
+TEST(DisplayWidthTest, CountsColumns) {
+  EXPECT_EQ(DisplayWidth(""), 0u);
+  EXPECT_EQ(DisplayWidth("sshd"), 4u);
+  EXPECT_EQ(DisplayWidth("端口"), 4u);
+  EXPECT_EQ(DisplayWidth("ポート"), 6u);
+  EXPECT_EQ(DisplayWidth("e\u0301"), 1u);  // e + combining acute accent.
+  EXPECT_EQ(DisplayWidth("é"), 1u);
+  EXPECT_EQ(DisplayWidth("\U0001F600"), 2u);
+  EXPECT_EQ(DisplayWidth("\xff"), 1u);
+}
+
+}  // namespace
+}  // namespace hss::client
