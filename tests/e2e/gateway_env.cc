@@ -112,7 +112,8 @@ std::vector<SimRequest> GatewayEnv::SimRequests() const {
   if (doc.HasParseError() || !doc.IsArray()) return out;
   for (const auto& item : doc.GetArray()) {
     SimRequest req;
-    if (item.HasMember("method") && item["method"].IsString()) req.method = item["method"].GetString();
+    if (item.HasMember("method") && item["method"].IsString())
+      req.method = item["method"].GetString();
     if (item.HasMember("path") && item["path"].IsString()) req.path = item["path"].GetString();
     if (item.HasMember("auth") && item["auth"].IsString()) req.auth = item["auth"].GetString();
     if (item.HasMember("status") && item["status"].IsInt()) req.status = item["status"].GetInt();

@@ -66,8 +66,8 @@ TEST_F(ListPortsE2E, ReturnsTheUpstreamPageTyped) {
   EXPECT_EQ(response.total_num(), 57);
   ASSERT_EQ(response.data_list_size(), 50);
 
-  auto direct = env_->SimCall(
-      "GET", absl::StrCat("/v5/", GatewayEnv::kProject, "/asset/ports?host_id=host-a&limit=50&offset=5"));
+  auto direct = env_->SimCall("GET", absl::StrCat("/v5/", GatewayEnv::kProject,
+                                                  "/asset/ports?host_id=host-a&limit=50&offset=5"));
   ASSERT_TRUE(direct.ok());
   rapidjson::Document doc;
   doc.Parse(direct->second.c_str());
@@ -98,10 +98,11 @@ TEST_F(ListPortsE2E, ReturnsTheUpstreamPageTyped) {
         << i;
     std::string status = str("status");
     for (auto& c : status) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    EXPECT_EQ(got.status(), status == "normal"                        ? hss::ports::v1::PORT_STATUS_NORMAL
-                            : status == "danger"                      ? hss::ports::v1::PORT_STATUS_DANGER
-                            : status == "unknown" || status == "unknow" ? hss::ports::v1::PORT_STATUS_UNKNOWN
-                                                                      : hss::ports::v1::PORT_STATUS_UNSPECIFIED)
+    EXPECT_EQ(got.status(), status == "normal"   ? hss::ports::v1::PORT_STATUS_NORMAL
+                            : status == "danger" ? hss::ports::v1::PORT_STATUS_DANGER
+                            : status == "unknown" || status == "unknow"
+                                ? hss::ports::v1::PORT_STATUS_UNKNOWN
+                                : hss::ports::v1::PORT_STATUS_UNSPECIFIED)
         << i;
   }
 }
@@ -133,11 +134,16 @@ TEST_F(ListPortsE2E, ForwardsEveryFilterAndOnlySetOnes) {
   auto log = env_->SimRequests();
   ASSERT_EQ(log.size(), 2u);
   EXPECT_EQ(log[0].path, absl::StrCat("/v5/", GatewayEnv::kProject, "/asset/ports"));
-  std::map<std::string, std::string> want = {
-      {"host_id", "host-a"},    {"host_name", "web 01"}, {"host_ip", "192.168.0.1"},
-      {"port", "443"},          {"type", "TCP"},         {"status", "danger"},
-      {"enterprise_project_id", "all_granted_eps"},      {"limit", "20"},
-      {"offset", "40"},         {"category", "container"}};
+  std::map<std::string, std::string> want = {{"host_id", "host-a"},
+                                             {"host_name", "web 01"},
+                                             {"host_ip", "192.168.0.1"},
+                                             {"port", "443"},
+                                             {"type", "TCP"},
+                                             {"status", "danger"},
+                                             {"enterprise_project_id", "all_granted_eps"},
+                                             {"limit", "20"},
+                                             {"offset", "40"},
+                                             {"category", "container"}};
   EXPECT_EQ(log[0].query, want);
   EXPECT_EQ(log[1].query, (std::map<std::string, std::string>{{"host_id", "host-a"}}));
 }
@@ -151,7 +157,7 @@ TEST_F(ListPortsE2E, HostileValuesStayInsideTheirQueryParameter) {
   ASSERT_TRUE(Call(request, &response).ok());
   auto log = env_->SimRequests();
   ASSERT_EQ(log.size(), 1u);
-  EXPECT_EQ(log[0].path, "/v5/proj ü/asset/ports");
+  EXPECT_EQ(log[0].path, "/v5/proj%20%C3%BC/asset/ports");
   EXPECT_EQ(log[0].query.at("host_name"), hostile);
   EXPECT_EQ(log[0].query.size(), 2u);
 
@@ -272,8 +278,9 @@ TEST_F(ListPortsE2E, ErrorBodyShapesAreAllUnderstood) {
   for (const std::string shape : {"error_code", "error_obj", "errorCode"}) {
     SCOPED_TRACE(shape);
     env_->ClearFaults();
-    env_->AddFault(absl::StrCat(R"({"times":1,"status":403,"error_code":"HSS.0010","error_msg":"access denied here","body_shape":")",
-                                shape, R"("})"));
+    env_->AddFault(absl::StrCat(
+        R"({"times":1,"status":403,"error_code":"HSS.0010","error_msg":"access denied here","body_shape":")",
+        shape, R"("})"));
     ListPortsResponse response;
     grpc::Status status = Call(Request("host-a"), &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
@@ -285,14 +292,17 @@ TEST_F(ListPortsE2E, ErrorBodyShapesAreAllUnderstood) {
   ListPortsResponse response;
   grpc::Status status = Call(Request("host-a"), &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
-  EXPECT_NE(status.error_message().find("Bad Gateway"), std::string::npos) << status.error_message();
+  EXPECT_NE(status.error_message().find("Bad Gateway"), std::string::npos)
+      << status.error_message();
 }
 
 TEST_F(ListPortsE2E, TransportFailuresAreUnavailable) {
   for (const std::string effect : {R"("drop_connection":true)", R"("truncate_body":true)"}) {
     SCOPED_TRACE(effect);
     env_->ClearFaults();
-    env_->AddFault(absl::StrCat(R"({"times":1,)", effect, "}"));
+    // Twice: libcurl transparently re-sends a request once when a reused
+    // keep-alive connection turns out dead before any answer arrived.
+    env_->AddFault(absl::StrCat(R"({"times":2,)", effect, "}"));
     ListPortsResponse response;
     grpc::Status status = Call(Request("host-a"), &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
@@ -330,8 +340,8 @@ int EstablishedConnectionsTo(int port) {
       if (cols.size() < 4 || cols[3] != "01") continue;
       auto colon = cols[2].rfind(':');
       int remote = 0;
-      if (colon != std::string::npos &&
-          absl::SimpleHexAtoi(cols[2].substr(colon + 1), &remote) && remote == port) {
+      if (colon != std::string::npos && absl::SimpleHexAtoi(cols[2].substr(colon + 1), &remote) &&
+          remote == port) {
         ++count;
       }
     }
@@ -369,7 +379,7 @@ TEST_F(ListPortsE2E, ThousandConcurrentCallsAllCorrect) {
     GatewayEnv::Prepare(call->context, absl::Seconds(60));
     call->request.set_host_id("host-a");
     call->request.set_limit(10);
-    call->request.set_offset(i % 50);
+    call->request.set_offset(i % 40);
     calls.push_back(std::move(call));
   }
   for (auto& call : calls) {
@@ -383,7 +393,7 @@ TEST_F(ListPortsE2E, ThousandConcurrentCallsAllCorrect) {
   for (int i = 0; i < kCalls; ++i) {
     const auto& call = *calls[i];
     ASSERT_TRUE(call.status.ok()) << i << ": " << call.status.error_message();
-    const int offset = i % 50;
+    const int offset = i % 40;
     EXPECT_EQ(call.response.total_num(), 57);
     ASSERT_EQ(call.response.data_list_size(), 10) << i;
     // Same offset ⇒ same page: compare with the first call of that offset.

@@ -1,0 +1,145 @@
+#include "sim/auth.h"
+
+#include <cstdlib>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/aksk_signer.h"
+#include "sim/absl_view.h"
+
+namespace hss::sim {
+namespace {
+
+constexpr absl::string_view kIamPrefix = "Incorrect IAM authentication information: ";
+
+bool IsSdkAuthorization(const std::string& value) {
+  return absl::StartsWith(value, AbslView(kSdkHmacSha256));
+}
+
+SigningRequest ToSigningRequest(const AuthRequest& request) {
+  SigningRequest out;
+  out.method = request.http->method;
+  out.path = request.decoded_path;
+  out.query = *request.query;
+  out.headers = request.http->headers;
+  out.body = request.http->body;
+  return out;
+}
+
+}  // namespace
+
+std::optional<AuthMode> ParseAuthMode(std::string_view name) {
+  if (name == "none") return AuthMode::kNone;
+  if (name == "token") return AuthMode::kToken;
+  if (name == "aksk") return AuthMode::kAksk;
+  return std::nullopt;
+}
+
+Authenticator::Authenticator(AuthConfig config) : config_(std::move(config)) {}
+
+AuthResult Authenticator::Identify(const SimHttpRequest& http) const {
+  AuthResult result;
+  const std::string* authorization = http.FindHeader("Authorization");
+  const std::string* token = http.FindHeader("X-Auth-Token");
+  std::optional<ParsedAuthorization> parsed;
+  if (authorization != nullptr && IsSdkAuthorization(*authorization)) {
+    result.kind = "aksk";
+    parsed = ParseAuthorizationHeader(*authorization);
+  } else if (token != nullptr) {
+    result.kind = "token";
+  } else if (authorization != nullptr) {
+    result.kind = "other";
+  } else {
+    result.kind = "none";
+  }
+  if (parsed) {
+    result.identity = absl::StrCat("ak:", parsed->access_key);
+  } else if (token != nullptr) {
+    result.identity = absl::StrCat("token:", HexSha256(*token).substr(0, 16));
+  } else {
+    result.identity = absl::StrCat("ip:", http.remote_addr);
+  }
+  return result;
+}
+
+AuthResult Authenticator::Check(const AuthRequest& request, int64_t now_unix_s) const {
+  AuthResult result = Identify(*request.http);
+  const std::string* token = request.http->FindHeader("X-Auth-Token");
+  switch (config_.mode) {
+    case AuthMode::kNone:
+      return result;
+    case AuthMode::kToken:
+      if (token == nullptr) {
+        result.ok = false;
+        result.error_msg = absl::StrCat(kIamPrefix, "x-auth-token not found");
+      } else if (!ConstantTimeEquals(*token, config_.token)) {
+        result.ok = false;
+        result.error_msg = absl::StrCat(kIamPrefix, "decrypt token fail");
+      }
+      return result;
+    case AuthMode::kAksk:
+      return CheckAksk(request, now_unix_s, std::move(result));
+  }
+  return result;
+}
+
+AuthResult Authenticator::CheckAksk(const AuthRequest& request, int64_t now_unix_s,
+                                    AuthResult result) const {
+  const SimHttpRequest& http = *request.http;
+  const auto fail = [&result](std::string_view why) {
+    result.ok = false;
+    result.error_msg = absl::StrCat(kIamPrefix, "verify aksk signature fail: ", AbslView(why));
+    return result;
+  };
+  const std::string* authorization = http.FindHeader("Authorization");
+  if (authorization == nullptr) return fail("Authorization header not found");
+  if (!IsSdkAuthorization(*authorization)) {
+    return fail("Authorization header does not use SDK-HMAC-SHA256");
+  }
+  const std::optional<ParsedAuthorization> parsed = ParseAuthorizationHeader(*authorization);
+  if (!parsed) {
+    return fail(
+        "Authorization header is malformed (want 'SDK-HMAC-SHA256 Access=<ak>, "
+        "SignedHeaders=<a;b>, Signature=<64 hex>')");
+  }
+  if (!ConstantTimeEquals(parsed->access_key, config_.access_key)) {
+    return fail(absl::StrCat("unknown access key '", parsed->access_key, "'"));
+  }
+  bool date_signed = false;
+  for (const std::string& name : parsed->signed_headers) {
+    if (name == "x-sdk-date") date_signed = true;
+    if (name.find('_') != std::string::npos) {
+      return fail(absl::StrCat("signed header '", name, "' contains '_'"));
+    }
+    const size_t count = http.CountHeader(name);
+    if (count == 0) return fail(absl::StrCat("signed header '", name, "' is missing"));
+    if (count > 1) return fail(absl::StrCat("signed header '", name, "' is repeated"));
+  }
+  if (!date_signed) return fail("x-sdk-date is not in SignedHeaders");
+  const std::string* date = http.FindHeader(kSdkDateHeader);
+  const std::optional<long long> signed_at = ParseSdkDate(*date);
+  if (!signed_at) {
+    return fail(absl::StrCat("X-Sdk-Date '", *date, "' is not YYYYMMDDTHHMMSSZ"));
+  }
+  const int64_t skew = now_unix_s - *signed_at;
+  if (std::llabs(skew) > config_.max_skew_s) {
+    return fail(absl::StrCat("X-Sdk-Date is ", std::llabs(skew), " s ",
+                             skew > 0 ? "in the past" : "in the future", " (allowed ",
+                             config_.max_skew_s, " s)"));
+  }
+  const SigningRequest received = ToSigningRequest(request);
+  if (!VerifyAuthorization(received, *parsed, config_.secret_key)) {
+    // Show the canonical request the simulator built (no secret in it) to ease debugging.
+    SigningRequest signed_only = received;
+    signed_only.headers.clear();
+    for (const std::string& name : parsed->signed_headers) {
+      signed_only.headers.emplace_back(name, *http.FindHeader(name));
+    }
+    return fail(absl::StrCat("signature mismatch; expected canonical request:\n",
+                             CanonicalRequest(signed_only)));
+  }
+  return result;
+}
+
+}  // namespace hss::sim

@@ -1,0 +1,32 @@
+#ifndef HSS_SIM_CONTROL_HANDLER_H_
+#define HSS_SIM_CONTROL_HANDLER_H_
+
+// The runtime control API on the simulator's port (JSON in, JSON out; bad JSON -> 400):
+//   GET  /healthz                 {"status":"ok"}
+//   GET  /_sim/info               seed, auth mode, limits, latency, quota, log capacity
+//   POST /_sim/hosts              {"host_id":"h1","count":10007,"category":"host"} (or an array)
+//   GET  /_sim/hosts              configured sizes;  DELETE /_sim/hosts: back to startup sizes
+//   POST /_sim/faults             a fault rule or an array of them (fault_injector.h) ->
+//   {"ids":[..]} GET  /_sim/faults             rules with counters;  DELETE /_sim/faults: remove
+//   all GET  /_sim/requests[?after=N] logged API requests (request_log.h); DELETE: clear GET
+//   /_sim/stats              counters (sim_stats.h); DELETE: zero them POST /_sim/quota
+//   {"per_window":5,"window_ms":2000} (0 = off); GET: current POST /_sim/reset everything back to
+//   the startup state
+// Errors: 400 / 404 / 405 with {"error_code":"SIM.xxxx","error_msg":"..."}.
+
+#include <string_view>
+
+#include "sim/http_types.h"
+
+namespace hss::sim {
+
+class SimService;
+
+// Answers a control request (`raw_path` is /healthz or under /_sim). The caller adds
+// X-Request-Id.
+SimHttpResponse HandleControl(SimService& service, const SimHttpRequest& request,
+                              std::string_view raw_path, std::string_view raw_query);
+
+}  // namespace hss::sim
+
+#endif  // HSS_SIM_CONTROL_HANDLER_H_

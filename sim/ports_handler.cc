@@ -1,0 +1,28 @@
+#include "sim/ports_handler.h"
+
+#include "sim/error_body.h"
+#include "sim/port_json.h"
+#include "sim/port_query.h"
+
+namespace hss::sim {
+
+PortsHandler::PortsHandler(uint64_t seed, const HostRegistry* hosts, ListPortsLimits limits)
+    : seed_(seed), hosts_(hosts), limits_(limits) {}
+
+SimHttpResponse PortsHandler::Handle(const std::vector<QueryParam>& query,
+                                     const std::string& request_id) const {
+  absl::StatusOr<ListPortsRequest> request = ParseListPortsRequest(query, limits_);
+  if (!request.ok()) {
+    return ErrorResponse(400, "HSS.0001", std::string(request.status().message()), request_id);
+  }
+  const HostPorts host(HostKey{seed_, std::move(request->host_id), request->category});
+  const uint64_t count = hosts_->CountFor(host.key());
+  SimHttpResponse response;
+  response.body =
+      ListPortsJson(host, count, request->filter, static_cast<uint64_t>(request->offset),
+                    static_cast<uint64_t>(request->limit));
+  response.headers.emplace_back("X-Request-Id", request_id);
+  return response;
+}
+
+}  // namespace hss::sim
