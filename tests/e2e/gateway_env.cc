@@ -56,6 +56,12 @@ std::unique_ptr<hss::ports::v1::PortService::Stub> GatewayEnv::NewStub() const {
       grpc::CreateChannel(gateway_target(), grpc::InsecureChannelCredentials()));
 }
 
+std::unique_ptr<hss::ports::v1::PortService::Stub> GatewayEnv::NewStub(
+    const grpc::ChannelArguments& args) const {
+  return hss::ports::v1::PortService::NewStub(
+      grpc::CreateCustomChannel(gateway_target(), grpc::InsecureChannelCredentials(), args));
+}
+
 void GatewayEnv::Prepare(grpc::ClientContext& context, absl::Duration timeout) {
   context.AddMetadata("x-auth-token", kToken);
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));

@@ -1,6 +1,8 @@
 #ifndef HSS_TESTS_E2E_GATEWAY_ENV_H_
 #define HSS_TESTS_E2E_GATEWAY_ENV_H_
 
+#include <grpcpp/support/channel_arguments.h>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -56,6 +58,9 @@ class GatewayEnv {
   std::string sim_url() const;
   // A new stub on a new channel to the gateway.
   std::unique_ptr<hss::ports::v1::PortService::Stub> NewStub() const;
+  // A new stub on a new channel with `args`.
+  std::unique_ptr<hss::ports::v1::PortService::Stub> NewStub(
+      const grpc::ChannelArguments& args) const;
   // Sets the passthrough token metadata and a deadline on `context`.
   static void Prepare(grpc::ClientContext& context, absl::Duration timeout = absl::Seconds(10));
 
