@@ -15,6 +15,12 @@ struct CallContext {
   absl::Time deadline = absl::InfiniteFuture();
   // The caller's own upstream token (passthrough auth); empty otherwise. Secret.
   std::string passthrough_token;
+  // Who the upstream sees as the caller, for quotas, coalescing and caching:
+  // "token:<sha256 prefix>" for passthrough, "ak:<AK>", "iam:<user@domain>" or
+  // "token:<prefix>" for the gateway's own credentials. Never a secret.
+  std::string upstream_identity;
+  // The caller asked to bypass the page cache (metadata cache-control: no-cache).
+  bool bypass_cache = false;
   // Fires when the caller cancels; never null.
   std::shared_ptr<Cancellation> cancellation = std::make_shared<Cancellation>();
 };
