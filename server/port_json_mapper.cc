@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -21,13 +22,9 @@ using ::hss::ports::v1::Protocol;
 // Iterative parsing keeps deeply nested garbage from exhausting the stack.
 constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag;
 
-// The DOM of a typical 10-record page fits in this many bytes of stack; larger
-// pages spill over to the heap.
-constexpr std::size_t kValueBufferBytes = 16 * 1024;
+// Per-thread buffer for the DOM: a 200-record page fits.
+constexpr std::size_t kValueBufferBytes = 256 * 1024;
 constexpr std::size_t kParseStackBytes = 1024;
-// Bodies shorter than this (a typical 10-record page is about 2.5 KB) are
-// copied for the in-situ parse into a stack buffer instead of the heap.
-constexpr std::size_t kSmallBodyBytes = 8 * 1024;
 
 using Document = rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>,
                                             rapidjson::CrtAllocator>;
@@ -179,9 +176,13 @@ PortStatus ParsePortStatus(absl::string_view text) {
 }
 
 absl::StatusOr<MappedPage> MapListPortsBody(absl::string_view body) {
+  return MapListPortsBody(std::string(body));
+}
+
+absl::StatusOr<MappedPage> MapListPortsBody(std::string body) {
   // JSON never holds a raw NUL; rejecting it up front also keeps the in-situ
   // parse below (which stops at the first NUL) from accepting a truncated body.
-  if (const auto nul = body.find('\0'); nul != absl::string_view::npos) {
+  if (const auto nul = body.find('\0'); nul != std::string::npos) {
     return MakeError(absl::StatusCode::kInternal,
                      absl::StrCat("HSS answered with a body that is not valid JSON: a NUL byte "
                                   "(at byte ",
@@ -189,19 +190,12 @@ absl::StatusOr<MappedPage> MapListPortsBody(absl::string_view body) {
                      "UPSTREAM_MALFORMED_RESPONSE");
   }
   // Parsing in situ decodes strings in place instead of copying each into the
-  // DOM; it needs a mutable, NUL-terminated copy of the body.
-  char small_text[kSmallBodyBytes];
-  std::string large_text;
-  char* text = small_text;
-  if (body.size() >= sizeof(small_text)) {
-    large_text.assign(body.data(), body.size());
-    text = large_text.data();
-  } else {
-    std::memcpy(small_text, body.data(), body.size());
-    small_text[body.size()] = '\0';
-  }
-  char value_buffer[kValueBufferBytes];
-  rapidjson::MemoryPoolAllocator<> value_allocator(value_buffer, sizeof(value_buffer));
+  // DOM; std::string's buffer is mutable and NUL-terminated.
+  char* text = body.data();
+  // The DOM of a 200-port page fits this thread's buffer, so parsing
+  // allocates nothing; larger documents spill into heap chunks.
+  thread_local std::unique_ptr<char[]> value_buffer(new char[kValueBufferBytes]);
+  rapidjson::MemoryPoolAllocator<> value_allocator(value_buffer.get(), kValueBufferBytes);
   Document doc(&value_allocator, kParseStackBytes);
   doc.ParseInsitu<kParseFlags>(text);
   if (doc.HasParseError()) {

@@ -41,6 +41,10 @@ struct MappedPage {
 // never the body) or its top-level value is not an object.
 absl::StatusOr<MappedPage> MapListPortsBody(absl::string_view body);
 
+// As above, parsing in place in `body` (no copy): the hot path for bodies the
+// caller owns.
+absl::StatusOr<MappedPage> MapListPortsBody(std::string body);
+
 // Decodes an upstream port status: "normal", "danger", "unknown" or "unknow"
 // (the live API's spelling), in any ASCII case. Anything else, including values
 // a future HSS may add, yields PORT_STATUS_UNSPECIFIED.
