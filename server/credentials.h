@@ -23,6 +23,13 @@ class Credentials {
   // exactly once, possibly before Authorize() returns.
   virtual void Authorize(HttpRequest request, const CallContext& context,
                          AuthorizeCallback done) = 0;
+
+  // Called when the upstream rejected `request`, as authorized by this object,
+  // because its token expired (HTTP 401 APIG.0307). Returns true when the
+  // token was invalidated (or already replaced), so that authorizing the call
+  // again can succeed: the caller then retries it once. The default, for
+  // credentials without a token of their own, returns false.
+  virtual bool OnTokenRejected(const HttpRequest& /*request*/) { return false; }
 };
 
 }  // namespace hss::gateway

@@ -10,12 +10,26 @@
 ABSL_FLAG(std::string, listen, "[::]:50051", "gRPC listen address, e.g. 127.0.0.1:50051");
 ABSL_FLAG(std::string, endpoint, "",
           "HSS base URL, e.g. https://hss.cn-north-4.myhuaweicloud.com; default from --region");
-ABSL_FLAG(std::string, region, "", "Huawei Cloud region, e.g. cn-north-4 (sets the endpoint)");
+ABSL_FLAG(std::string, region, "",
+          "Huawei Cloud region, e.g. cn-north-4 (sets the endpoint, the IAM endpoint and the "
+          "project looked up when none is configured)");
 ABSL_FLAG(std::string, project_id, "",
           "project used when a request has none; default env HUAWEICLOUD_SDK_PROJECT_ID");
 ABSL_FLAG(std::string, auth, "passthrough",
-          "upstream auth: passthrough (forward the caller's x-auth-token) or token (env "
-          "HSS_AUTH_TOKEN)");
+          "upstream auth: passthrough (forward the caller's x-auth-token), token (env "
+          "HSS_AUTH_TOKEN), aksk (AK/SK signature; env HUAWEICLOUD_SDK_AK/_SK or the SDK "
+          "credentials file) or password (IAM tokens for --iam_user; password in env "
+          "HSS_IAM_PASSWORD or --iam_password_file)");
+ABSL_FLAG(std::string, iam_endpoint, "",
+          "IAM base URL; default env HUAWEICLOUD_SDK_IAM_ENDPOINT, else "
+          "https://iam.<region>.myhuaweicloud.com, else https://iam.myhuaweicloud.com");
+ABSL_FLAG(std::string, iam_user, "", "--auth=password: IAM user name");
+ABSL_FLAG(std::string, iam_domain, "", "--auth=password: account (domain) name of --iam_user");
+ABSL_FLAG(std::string, iam_project, "",
+          "--auth=password: project name the tokens are scoped to (default: --region)");
+ABSL_FLAG(std::string, iam_password_file, "",
+          "--auth=password: file holding the password (mode 0600; re-read for each token); "
+          "default: env HSS_IAM_PASSWORD");
 ABSL_FLAG(absl::Duration, upstream_timeout, absl::Seconds(30),
           "upper bound of one upstream attempt (the caller's deadline may be shorter)");
 ABSL_FLAG(absl::Duration, deadline_margin, absl::Milliseconds(20),
@@ -62,6 +76,12 @@ absl::StatusOr<GatewayOptions> GatewayOptionsFromFlags(EnvLookup env) {
   o.default_project_id = absl::GetFlag(FLAGS_project_id);
   if (o.default_project_id.empty()) o.default_project_id = env("HUAWEICLOUD_SDK_PROJECT_ID");
 
+  o.region = region;
+  if (!region.empty()) {
+    // Validates the region even when --endpoint is given (it names IAM's endpoint and project).
+    if (auto endpoint = EndpointForRegion(region, env); !endpoint.ok()) return endpoint.status();
+  }
+
   const std::string auth = absl::GetFlag(FLAGS_auth);
   if (auth == "passthrough") {
     o.auth = AuthMode::kPassthrough;
@@ -72,9 +92,47 @@ absl::StatusOr<GatewayOptions> GatewayOptionsFromFlags(EnvLookup env) {
       return absl::InvalidArgumentError(
           "--auth=token needs the IAM token in env HSS_AUTH_TOKEN (secrets are never flags)");
     }
+  } else if (auth == "aksk") {
+    o.auth = AuthMode::kAksk;
+    o.sdk = ReadSdkEnvironment(env);
+  } else if (auth == "password") {
+    o.auth = AuthMode::kPassword;
+    o.iam_user = absl::GetFlag(FLAGS_iam_user);
+    o.iam_domain = absl::GetFlag(FLAGS_iam_domain);
+    if (o.iam_user.empty() || o.iam_domain.empty()) {
+      return absl::InvalidArgumentError(
+          "--auth=password needs --iam_user=NAME and --iam_domain=ACCOUNT (the account the IAM "
+          "user belongs to)");
+    }
+    o.iam_project = absl::GetFlag(FLAGS_iam_project);
+    if (o.iam_project.empty()) o.iam_project = region;
+    if (o.iam_project.empty()) {
+      return absl::InvalidArgumentError(
+          "--auth=password needs the token scope: --iam_project=NAME or --region=REGION");
+    }
+    o.iam_password_file = absl::GetFlag(FLAGS_iam_password_file);
+    o.iam_password = env("HSS_IAM_PASSWORD");
+    if (o.iam_password_file.empty() == o.iam_password.empty()) {
+      return absl::InvalidArgumentError(
+          o.iam_password.empty()
+              ? "--auth=password needs the password in env HSS_IAM_PASSWORD or in a file named by "
+                "--iam_password_file (secrets are never flags)"
+              : "set the IAM password in env HSS_IAM_PASSWORD or --iam_password_file, not both");
+    }
   } else {
     return absl::InvalidArgumentError(
-        absl::StrCat("--auth must be passthrough or token; got \"", auth, "\""));
+        absl::StrCat("--auth must be passthrough, token, aksk or password; got \"", auth, "\""));
+  }
+
+  o.iam_endpoint = absl::GetFlag(FLAGS_iam_endpoint);
+  if (o.iam_endpoint.empty()) o.iam_endpoint = env("HUAWEICLOUD_SDK_IAM_ENDPOINT");
+  o.iam_endpoint_explicit = !o.iam_endpoint.empty();
+  if (o.iam_endpoint.empty()) o.iam_endpoint = IamEndpointForRegion(region);
+  while (!o.iam_endpoint.empty() && o.iam_endpoint.back() == '/') o.iam_endpoint.pop_back();
+  if (!absl::StartsWith(o.iam_endpoint, "http://") &&
+      !absl::StartsWith(o.iam_endpoint, "https://")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--iam_endpoint must start with http:// or https://; got \"", o.iam_endpoint, "\""));
   }
 
   o.upstream_timeout = absl::GetFlag(FLAGS_upstream_timeout);

@@ -33,4 +33,25 @@ absl::StatusOr<std::string> EndpointForRegion(absl::string_view region, EnvLooku
   return absl::StrCat("https://hss.", lower, ".myhuaweicloud.com");
 }
 
+std::string IamEndpointForRegion(absl::string_view region) {
+  if (region.empty()) return "https://iam.myhuaweicloud.com";
+  const std::string lower = absl::AsciiStrToLower(region);
+  if (lower == "eu-west-101") return "https://iam.eu-west-101.myhuaweicloud.eu";
+  return absl::StrCat("https://iam.", lower, ".myhuaweicloud.com");
+}
+
+absl::string_view AuthModeName(AuthMode mode) {
+  switch (mode) {
+    case AuthMode::kToken:
+      return "token";
+    case AuthMode::kAksk:
+      return "aksk";
+    case AuthMode::kPassword:
+      return "password";
+    case AuthMode::kPassthrough:
+      break;
+  }
+  return "passthrough";
+}
+
 }  // namespace hss::gateway

@@ -2,20 +2,29 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/server_builder.h>
+#include <malloc.h>
 #include <signal.h>
 
 #include <cstdio>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/aksk_signer.h"
+#include "server/aksk_credentials.h"
 #include "server/call_log.h"
+#include "server/credential_source.h"
 #include "server/curl_transport.h"
 #include "server/gateway_options.h"
+#include "server/iam_token_credentials.h"
 #include "server/port_service.h"
 #include "server/ports_connection.h"
+#include "server/project_resolver.h"
 #include "server/rest_hss_stub.h"
 #include "server/token_credentials.h"
 
@@ -24,28 +33,129 @@ namespace {
 
 constexpr char kServiceName[] = "hss.ports.v1.PortService";
 
-std::shared_ptr<Credentials> MakeCredentials(const GatewayOptions& options) {
+// The gateway's credentials, and what they tell about the project and IAM.
+struct CredentialsSetup {
+  // Authenticates every upstream (and IAM) request.
+  std::shared_ptr<Credentials> credentials;
+  // The project the credentials name (credentials file), or "".
+  std::string project_id;
+  // The credentials file's iam_endpoint, or "".
+  std::string iam_endpoint;
+  // Who the gateway is, for messages (never a secret).
+  std::string identity;
+  // How an operator fixes rejected credentials.
+  std::string fix;
+  // Who HSS sees for quotas, coalescing and caching (a hash, never a secret);
+  // "" for passthrough, where each caller's token counts.
+  std::string quota_identity;
+};
+
+// A short, stable, non-reversible name for a credential.
+std::string Fingerprint(absl::string_view kind, absl::string_view secret) {
+  return absl::StrCat(kind, ":", hss::HexSha256(std::string(secret)).substr(0, 32));
+}
+
+// Returns a password source for --auth=password: the file is re-read for
+// every token request (so a rotated password applies without a restart).
+absl::AnyInvocable<absl::StatusOr<std::string>() const> PasswordSource(
+    const GatewayOptions& options) {
+  if (options.iam_password_file.empty()) {
+    return [password = options.iam_password]() -> absl::StatusOr<std::string> { return password; };
+  }
+  return [path = options.iam_password_file]() -> absl::StatusOr<std::string> {
+    auto contents = ReadPrivateFile(path, "IAM password file");
+    if (!contents.ok()) return contents.status();
+    std::string password = *std::move(contents);
+    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
+      password.pop_back();
+    }
+    if (password.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("IAM password file ", path, " is empty"));
+    }
+    return password;
+  };
+}
+
+absl::StatusOr<CredentialsSetup> MakeCredentials(const GatewayOptions& options,
+                                                 std::shared_ptr<HttpTransport> transport) {
+  CredentialsSetup setup;
   switch (options.auth) {
     case AuthMode::kToken:
-      return std::make_shared<StaticTokenCredentials>(options.token);
+      if (absl::Status s = ValidateToken(options.token); !s.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("HSS_AUTH_TOKEN is unusable: ", s.message()));
+      }
+      setup.credentials = std::make_shared<StaticTokenCredentials>(options.token);
+      setup.quota_identity = Fingerprint("token", options.token);
+      return setup;
+    case AuthMode::kAksk: {
+      auto source = MakeCredentialSource(options.sdk, FileCredentialSourceOptions{});
+      if (!source.ok()) return source.status();
+      std::shared_ptr<const AkskCredential> current = (*source)->Current();
+      setup.project_id = current->project_id;
+      setup.iam_endpoint = current->iam_endpoint;
+      setup.identity = absl::StrCat("AK ", RedactAk(current->ak));
+      setup.quota_identity = Fingerprint("ak", current->ak);
+      setup.fix = absl::StrCat("check the AK/SK in ", (*source)->Describe());
+      LogEvent("info",
+               absl::StrCat("AK/SK credentials from ", (*source)->Describe(), ": ", setup.identity,
+                            current->security_token.empty() ? "" : " (temporary)"));
+      AkskCredentialsOptions aksk;
+      aksk.default_project_id = options.default_project_id;
+      aksk.clock = [] { return absl::Now(); };
+      setup.credentials = std::make_shared<AkskCredentials>(*std::move(source), std::move(aksk));
+      return setup;
+    }
+    case AuthMode::kPassword: {
+      IamTokenCredentialsOptions iam;
+      iam.iam_endpoint = options.iam_endpoint;
+      iam.user = options.iam_user;
+      iam.domain = options.iam_domain;
+      iam.project = options.iam_project;
+      iam.password = PasswordSource(options);
+      iam.request_timeout = options.upstream_timeout;
+      // Fail at start-up, not at the first call, when the password cannot be read.
+      if (auto password = iam.password(); !password.ok()) return password.status();
+      setup.identity = absl::StrCat("IAM user \"", options.iam_user, "\" of account \"",
+                                    options.iam_domain, "\"");
+      setup.fix = "check --iam_user, --iam_domain and the password";
+      setup.quota_identity = absl::StrCat("iam:", options.iam_user, "@", options.iam_domain);
+      setup.credentials = IamTokenCredentials::Create(std::move(iam), std::move(transport));
+      return setup;
+    }
     case AuthMode::kPassthrough:
       break;
   }
-  return std::make_shared<PassthroughCredentials>();
+  setup.credentials = std::make_shared<PassthroughCredentials>();
+  return setup;
 }
 
-absl::string_view AuthModeName(AuthMode mode) {
-  return mode == AuthMode::kToken ? "token" : "passthrough";
-}
-
-int Run(const GatewayOptions& options, const sigset_t& stop_signals) {
-  if (options.auth == AuthMode::kToken) {
-    if (absl::Status s = ValidateToken(options.token); !s.ok()) {
-      std::fprintf(stderr, "hss-gateway: HSS_AUTH_TOKEN is unusable: %s\n",
-                   std::string(s.message()).c_str());
-      return 2;
-    }
+// Project discovery at start-up: when no project id is configured, the
+// project of --region is looked up once through IAM (the SDKs' convention),
+// waiting at most `timeout`.
+absl::StatusOr<std::string> DiscoverProject(const std::shared_ptr<ProjectResolver>& resolver,
+                                            const std::string& region, absl::Duration timeout) {
+  struct Outcome {
+    absl::Mutex mu;
+    std::optional<absl::StatusOr<std::string>> result;
+  };
+  auto outcome = std::make_shared<Outcome>();
+  resolver->Resolve(region, CallContext{}, [outcome](absl::StatusOr<std::string> result) {
+    absl::MutexLock lock(&outcome->mu);
+    outcome->result = std::move(result);
+  });
+  absl::MutexLock lock(&outcome->mu);
+  bool (*has_result)(std::optional<absl::StatusOr<std::string>>*) =
+      [](std::optional<absl::StatusOr<std::string>>* result) { return result->has_value(); };
+  if (!outcome->mu.AwaitWithTimeout(absl::Condition(has_result, &outcome->result), timeout)) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("IAM did not answer the project lookup for region ", region, " within ",
+                     absl::FormatDuration(timeout)));
   }
+  return *outcome->result;
+}
+
+int Run(GatewayOptions options, const sigset_t& stop_signals) {
   if (options.transport.insecure_skip_tls_verify) {
     LogEvent("warning",
              "--insecure_skip_tls_verify is ON: the upstream's TLS certificate is NOT verified; "
@@ -58,14 +168,56 @@ int Run(const GatewayOptions& options, const sigset_t& stop_signals) {
   }
   std::shared_ptr<CurlTransport> http = *std::move(transport);
 
+  auto setup = MakeCredentials(options, http);
+  if (!setup.ok()) {
+    std::fprintf(stderr, "hss-gateway: %s\n", std::string(setup.status().message()).c_str());
+    return 2;
+  }
+  if (!options.iam_endpoint_explicit && !setup->iam_endpoint.empty()) {
+    options.iam_endpoint = setup->iam_endpoint;
+    while (!options.iam_endpoint.empty() && options.iam_endpoint.back() == '/') {
+      options.iam_endpoint.pop_back();
+    }
+  }
+  if (options.default_project_id.empty()) options.default_project_id = setup->project_id;
+  const bool gateway_owned = options.auth == AuthMode::kAksk || options.auth == AuthMode::kPassword;
+  std::shared_ptr<ProjectResolver> resolver;
+  if (options.default_project_id.empty() && gateway_owned && !options.region.empty()) {
+    ProjectResolverOptions resolver_options;
+    resolver_options.iam_endpoint = options.iam_endpoint;
+    resolver_options.request_timeout = options.upstream_timeout;
+    resolver_options.identity = setup->identity;
+    resolver_options.fix = setup->fix;
+    resolver = ProjectResolver::Create(std::move(resolver_options), http, setup->credentials);
+    // Warm the cache now; calls without a project resolve it again if this fails.
+    auto project = DiscoverProject(resolver, options.region, options.upstream_timeout);
+    if (project.ok()) {
+      options.default_project_id = *std::move(project);
+      LogEvent("info", absl::StrCat("project of region ", options.region, " (from IAM at ",
+                                    options.iam_endpoint, "): ", options.default_project_id));
+    } else if (project.status().code() == absl::StatusCode::kUnavailable ||
+               project.status().code() == absl::StatusCode::kDeadlineExceeded) {
+      LogEvent("warning", absl::StrCat("no default project yet: ", project.status().message(),
+                                       "; calls without project_id will ask IAM again"));
+    } else {
+      std::fprintf(stderr, "hss-gateway: %s\n", std::string(project.status().message()).c_str());
+      return 2;
+    }
+  }
+
   RestHssStubOptions stub_options;
   stub_options.endpoint = options.endpoint;
   stub_options.per_attempt_timeout = options.upstream_timeout;
   stub_options.deadline_margin = options.deadline_margin;
-  auto stub =
-      std::make_shared<RestHssStub>(std::move(stub_options), http, MakeCredentials(options));
+  auto stub = std::make_shared<RestHssStub>(std::move(stub_options), http, setup->credentials);
   auto connection = std::make_shared<PortsConnection>(stub, options.stream_prefetch_pages);
-  PortService service({options.default_project_id, options.log_calls}, connection);
+  PortServiceOptions service_options;
+  service_options.default_project_id = options.default_project_id;
+  service_options.log_calls = options.log_calls;
+  service_options.project_resolver = std::move(resolver);
+  service_options.region = options.region;
+  service_options.gateway_identity = setup->quota_identity;
+  PortService service(std::move(service_options), connection);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -112,16 +264,27 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // Debian builds Abseil without NDEBUG, which leaves Mutex deadlock detection
+  // (a global lock-order graph updated on every lock) on in production.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  // Pages are parsed and freed at a high rate: keep freed memory for reuse
+  // instead of returning it to the kernel after every page (page-fault churn).
+  mallopt(M_TRIM_THRESHOLD, 32 << 20);
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);
 
   absl::SetProgramUsageMessage(
       "gRPC gateway for Huawei Cloud HSS open ports.\n"
       "  hss-gateway --endpoint=http://127.0.0.1:8080 --auth=passthrough --project_id=P\n"
-      "  hss-gateway --region=cn-north-4 --auth=token   (token in env HSS_AUTH_TOKEN)");
+      "  hss-gateway --region=cn-north-4 --auth=token   (token in env HSS_AUTH_TOKEN)\n"
+      "  hss-gateway --region=cn-north-4 --auth=aksk    (env HUAWEICLOUD_SDK_AK/_SK or "
+      "~/.huaweicloud/credentials)\n"
+      "  hss-gateway --region=cn-north-4 --auth=password --iam_user=U --iam_domain=ACCOUNT "
+      "(env HSS_IAM_PASSWORD)");
   absl::ParseCommandLine(argc, argv);
   auto options = hss::gateway::GatewayOptionsFromFlags(hss::gateway::GetEnv);
   if (!options.ok()) {
     std::fprintf(stderr, "hss-gateway: %s\n", std::string(options.status().message()).c_str());
     return 2;
   }
-  return hss::gateway::Run(*options, stop_signals);
+  return hss::gateway::Run(*std::move(options), stop_signals);
 }

@@ -5,8 +5,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/aksk_signer.h"
 #include "server/call_log.h"
 #include "server/grpc_status.h"
 #include "server/request_validator.h"
@@ -20,14 +22,41 @@ using hss::ports::v1::ListPortsResponse;
 using hss::ports::v1::StreamPortsRequest;
 using hss::ports::v1::StreamPortsResponse;
 
-CallContext MakeCallContext(const grpc::CallbackServerContext& context) {
+CallContext MakeCallContext(const PortServiceOptions& options,
+                            const grpc::CallbackServerContext& context) {
   CallContext call;
   const auto deadline = context.deadline();
   if (deadline != std::chrono::system_clock::time_point::max()) {
     call.deadline = absl::FromChrono(deadline);
   }
-  call.passthrough_token = PassthroughTokenFromMetadata(context.client_metadata());
+  const auto& metadata = context.client_metadata();
+  call.passthrough_token = PassthroughTokenFromMetadata(metadata);
+  call.upstream_identity = options.gateway_identity;
+  if (call.upstream_identity.empty() && !call.passthrough_token.empty()) {
+    // Quotas, coalescing and the cache are per caller token; only a hash is kept.
+    call.upstream_identity =
+        absl::StrCat("token:", hss::HexSha256(call.passthrough_token).substr(0, 32));
+  }
+  if (auto it = metadata.find("cache-control"); it != metadata.end()) {
+    call.bypass_cache = absl::StrContains(
+        absl::AsciiStrToLower(absl::string_view(it->second.data(), it->second.size())), "no-cache");
+  }
   return call;
+}
+
+// Calls `done` with the project of a request: its own, else the gateway's
+// default, else (gateway-owned credentials, a region, no default) the one IAM
+// names for the region. "" when there is none: validation then says so.
+void ResolveProject(const PortServiceOptions& options, const std::string& requested,
+                    const CallContext& call, ProjectIdCallback done) {
+  if (!requested.empty()) {
+    std::move(done)(requested);
+  } else if (!options.default_project_id.empty() || options.project_resolver == nullptr ||
+             options.region.empty()) {
+    std::move(done)(options.default_project_id);
+  } else {
+    options.project_resolver->Resolve(options.region, call, std::move(done));
+  }
 }
 
 // One ListPorts call: validate, fetch one page, finish.
@@ -38,17 +67,29 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor {
       : options_(options),
         request_(request),
         response_(response),
-        call_(MakeCallContext(*context)),
+        call_(MakeCallContext(options, *context)),
         start_(absl::Now()) {}
 
   void Start(PortsConnection& connection) {
-    if (absl::Status status = ValidateListPortsRequest(*request_, options_.default_project_id);
-        !status.ok()) {
+    ResolveProject(options_, request_->project_id(), call_,
+                   [this, &connection](absl::StatusOr<std::string> project) {
+                     if (!project.ok()) {
+                       Done(project.status());
+                       return;
+                     }
+                     Fetch(connection, *project);
+                   });
+  }
+
+  void OnCancel() override { call_.cancellation->Cancel(); }
+  void OnDone() override { delete this; }
+
+ private:
+  void Fetch(PortsConnection& connection, const std::string& project_id) {
+    if (absl::Status status = ValidateListPortsRequest(*request_, project_id); !status.ok()) {
       Done(std::move(status));
       return;
     }
-    const std::string& project_id =
-        request_->project_id().empty() ? options_.default_project_id : request_->project_id();
     connection.AsyncListPorts(call_, project_id, *request_, [this](absl::StatusOr<PortsPage> page) {
       if (!page.ok()) {
         Done(page.status());
@@ -61,10 +102,6 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor {
     });
   }
 
-  void OnCancel() override { call_.cancellation->Cancel(); }
-  void OnDone() override { delete this; }
-
- private:
   void Done(absl::Status status) {
     if (!status.ok()) {
       if (auto info = GetErrorInfo(status)) {
@@ -129,19 +166,28 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
                      const StreamPortsRequest* request)
       : options_(options),
         request_(*request),
-        call_(MakeCallContext(*context)),
+        call_(MakeCallContext(options, *context)),
         start_(absl::Now()) {}
 
   void Start(PortsConnection& connection) {
     self_ = shared_from_this();
-    if (absl::Status status = ValidateStreamPortsRequest(request_, options_.default_project_id);
-        !status.ok()) {
+    ResolveProject(options_, request_.project_id(), call_,
+                   [self = self_, &connection](absl::StatusOr<std::string> project) {
+                     if (!project.ok()) {
+                       absl::MutexLock lock(&self->mu_);
+                       self->FinishLocked(project.status());
+                       return;
+                     }
+                     self->Walk(connection, *project);
+                   });
+  }
+
+  void Walk(PortsConnection& connection, const std::string& project_id) {
+    if (absl::Status status = ValidateStreamPortsRequest(request_, project_id); !status.ok()) {
       absl::MutexLock lock(&mu_);
       FinishLocked(std::move(status));
       return;
     }
-    const std::string& project_id =
-        request_.project_id().empty() ? options_.default_project_id : request_.project_id();
     const int page_size = request_.page_size() == 0 ? kDefaultPageSize : request_.page_size();
     std::weak_ptr<StreamPortsReactor> weak = weak_from_this();
     auto walk = connection.NewWalk(call_, project_id, WalkQuery(request_), page_size,

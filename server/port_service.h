@@ -6,6 +6,7 @@
 
 #include "hss/ports/v1/ports.grpc.pb.h"
 #include "server/ports_connection.h"
+#include "server/project_resolver.h"
 
 namespace hss::gateway {
 
@@ -15,6 +16,15 @@ struct PortServiceOptions {
   std::string default_project_id;
   // Write one structured log line per finished call.
   bool log_calls = true;
+  // Resolves the project of `region` through IAM when neither the request nor
+  // the gateway names one; may be null (then project_id is required).
+  std::shared_ptr<ProjectResolver> project_resolver;
+  // The region whose project `project_resolver` looks up.
+  std::string region;
+  // Who the upstream sees when the gateway uses its own credentials (e.g. a
+  // hash of the AK); empty in passthrough mode, where each caller's token
+  // hash is used. Keys quotas, coalescing and the cache.
+  std::string gateway_identity;
 };
 
 // hss.ports.v1.PortService on gRPC's callback API: each call is a reactor that

@@ -1,7 +1,9 @@
 #include "server/rest_hss_stub.h"
 
+#include <optional>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/port_json_mapper.h"
 #include "server/status_details.h"
@@ -41,6 +43,23 @@ RestHssStub::RestHssStub(RestHssStubOptions options, std::shared_ptr<HttpTranspo
 void RestHssStub::AsyncListPorts(const CallContext& context, const std::string& project_id,
                                  const hss::ports::v1::ListPortsRequest& request,
                                  PortsPageCallback done) {
+  Attempt(BuildUrl(options_.endpoint, ListPortsTarget(project_id, request)), context,
+          /*may_retry=*/true, std::move(done));
+}
+
+namespace {
+
+// True for the API gateway's "token expired" answer (401 APIG.0307).
+bool IsTokenExpired(const HttpResponse& response) {
+  return response.status == 401 &&
+         absl::EqualsIgnoreCase(ParseUpstreamErrorBody(response.body, response.status).code,
+                                "APIG.0307");
+}
+
+}  // namespace
+
+void RestHssStub::Attempt(std::string url, const CallContext& context, bool may_retry,
+                          PortsPageCallback done) {
   const absl::Time now = options_.clock();
   const absl::Duration left = context.deadline - now - options_.deadline_margin;
   if (left <= absl::ZeroDuration()) {
@@ -51,23 +70,40 @@ void RestHssStub::AsyncListPorts(const CallContext& context, const std::string& 
   }
   HttpRequest http;
   http.method = "GET";
-  http.url = BuildUrl(options_.endpoint, ListPortsTarget(project_id, request));
+  http.url = url;
   http.headers.emplace_back("Accept", "application/json");
   http.timeout = std::min(left, options_.per_attempt_timeout);
   http.timeout_is_caller_deadline = left < options_.per_attempt_timeout;
 
   credentials_->Authorize(
       std::move(http), context,
-      [this, context, done = std::move(done)](absl::StatusOr<HttpRequest> authorized) mutable {
+      [this, url = std::move(url), context, may_retry,
+       done = std::move(done)](absl::StatusOr<HttpRequest> authorized) mutable {
         if (!authorized.ok()) {
           std::move(done)(authorized.status());
           return;
         }
-        Send(*std::move(authorized), context, std::move(done));
+        // What was sent, for Credentials::OnTokenRejected.
+        std::optional<HttpRequest> sent;
+        if (may_retry) sent = *authorized;
+        Send(*std::move(authorized), context,
+             [this, url = std::move(url), context, sent = std::move(sent),
+              done = std::move(done)](absl::StatusOr<HttpResponse> response) mutable {
+               if (response.ok() && sent.has_value() && IsTokenExpired(*response) &&
+                   credentials_->OnTokenRejected(*sent)) {
+                 Attempt(std::move(url), context, /*may_retry=*/false, std::move(done));
+                 return;
+               }
+               if (!response.ok()) {
+                 std::move(done)(response.status());
+                 return;
+               }
+               std::move(done)(PortsPageFromResponse(*response, options_.clock()));
+             });
       });
 }
 
-void RestHssStub::Send(HttpRequest request, const CallContext& context, PortsPageCallback done) {
+void RestHssStub::Send(HttpRequest request, const CallContext& context, HttpCallback done) {
   if (context.cancellation->cancelled()) {
     std::move(done)(
         MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call", "CANCELLED"));
@@ -82,9 +118,9 @@ void RestHssStub::Send(HttpRequest request, const CallContext& context, PortsPag
   };
   auto state = std::make_shared<State>();
   auto cancellation = context.cancellation;
-  HttpRequestId id =
-      transport_->Start(std::move(request), [this, state, cancellation, done = std::move(done)](
-                                                absl::StatusOr<HttpResponse> response) mutable {
+  HttpRequestId id = transport_->Start(
+      std::move(request),
+      [state, cancellation, done = std::move(done)](absl::StatusOr<HttpResponse> response) mutable {
         Cancellation::Handle hook;
         {
           absl::MutexLock lock(&state->mu);
@@ -101,7 +137,7 @@ void RestHssStub::Send(HttpRequest request, const CallContext& context, PortsPag
           std::move(done)(std::move(status));
           return;
         }
-        std::move(done)(PortsPageFromResponse(*response, options_.clock()));
+        std::move(done)(std::move(response));
       });
   Cancellation::Handle hook =
       cancellation->OnCancel([transport = transport_, id] { transport->Cancel(id); });

@@ -27,7 +27,10 @@ struct RestHssStubOptions {
 
 // HssStub over HTTP: builds the URL from the validated request (every value
 // percent-encoded), authenticates it, sends it through an HttpTransport, and
-// maps the answer (JSON → proto, HTTP status → status with details).
+// maps the answer (JSON → proto, HTTP status → status with details). When the
+// upstream answers 401 APIG.0307 (token expired) and the credentials
+// invalidate the token (Credentials::OnTokenRejected), the call is
+// authenticated and sent once more.
 class RestHssStub final : public HssStub {
  public:
   RestHssStub(RestHssStubOptions options, std::shared_ptr<HttpTransport> transport,
@@ -38,7 +41,11 @@ class RestHssStub final : public HssStub {
                       PortsPageCallback done) override;
 
  private:
-  void Send(HttpRequest request, const CallContext& context, PortsPageCallback done);
+  // Authenticates and sends one attempt at `url`; `may_retry` allows one more
+  // attempt after an expired token.
+  void Attempt(std::string url, const CallContext& context, bool may_retry, PortsPageCallback done);
+  // Sends an authenticated request, honouring the caller's cancellation.
+  void Send(HttpRequest request, const CallContext& context, HttpCallback done);
 
   const RestHssStubOptions options_;
   const std::shared_ptr<HttpTransport> transport_;

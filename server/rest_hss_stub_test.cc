@@ -70,6 +70,12 @@ class RestHssStubTest : public ::testing::Test {
     context_.passthrough_token = "tok";
   }
 
+  // Completes what a test left in flight: pending callbacks hold the call's
+  // cancellation, whose hooks hold the transport (a cycle until they run).
+  ~RestHssStubTest() override {
+    while (!transport_->pending.empty()) transport_->Answer(absl::CancelledError("test ended"));
+  }
+
   // Starts a call and returns a slot that receives its outcome.
   std::shared_ptr<std::optional<absl::StatusOr<PortsPage>>> Call(
       const hss::ports::v1::ListPortsRequest& request) {

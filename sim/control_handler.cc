@@ -136,11 +136,9 @@ SimHttpResponse PostQuota(SimService& service, const std::string& body) {
 
 SimHttpResponse Info(SimService& service) {
   const SimConfig& c = service.config();
-  const char* auth = c.auth.mode == AuthMode::kToken  ? "token"
-                     : c.auth.mode == AuthMode::kAksk ? "aksk"
-                                                      : "none";
-  std::string out = absl::StrCat("{\"seed\":", c.seed, ",\"auth\":\"", auth, "\"");
-  if (c.auth.mode == AuthMode::kAksk) {
+  std::string out =
+      absl::StrCat("{\"seed\":", c.seed, ",\"auth\":\"", AbslView(AuthModeName(c.auth.mode)), "\"");
+  if (!c.auth.access_key.empty()) {
     out += ",\"access_key\":";
     AppendJsonString(c.auth.access_key, out);
   }
@@ -149,8 +147,43 @@ SimHttpResponse Info(SimService& service) {
       ",\"min_limit\":", c.limits.min_limit, ",\"max_limit\":", c.limits.max_limit,
       ",\"max_offset\":", c.limits.max_offset, ",\"latency_ms\":", c.latency_ms,
       ",\"request_log_max\":", c.request_log_max,
-      ",\"quota\":", QuotaJson(service.quota().config()), "}");
+      ",\"quota\":", QuotaJson(service.quota().config()),
+      ",\"aksk_lockout\":{\"max_failures\":", c.aksk_lockout.max_failures,
+      ",\"lock_ms\":", c.aksk_lockout.lock_ms, "},\"iam\":{\"users\":[");
+  for (size_t i = 0; i < c.iam.users.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    AppendJsonString(absl::StrCat(c.iam.users[i].name, "@", c.iam.users[i].domain), out);
+  }
+  out += "],\"projects\":[";
+  for (size_t i = 0; i < c.iam.projects.size(); ++i) {
+    out += i > 0 ? ",{\"name\":" : "{\"name\":";
+    AppendJsonString(c.iam.projects[i].name, out);
+    out += ",\"id\":";
+    AppendJsonString(c.iam.projects[i].id, out);
+    out += "}";
+  }
+  absl::StrAppend(&out, "],\"token_lifetime_ms\":", c.iam.token_lifetime_ms,
+                  ",\"latency_ms\":", c.iam.latency_ms, "}}");
   return Json(200, std::move(out));
+}
+
+SimHttpResponse IamTokens(SimService& service, const std::string& method,
+                          std::string_view raw_path) {
+  const int64_t now_ms = service.clock().wall_ms();
+  if (raw_path == "/_sim/iam/tokens") {
+    if (method == "GET") {
+      return Json(200, absl::StrCat("{\"tokens\":", service.iam_tokens().size(),
+                                    ",\"valid\":", service.iam_tokens().valid(now_ms), "}"));
+    }
+    if (method == "DELETE") {
+      service.iam_tokens().Clear();
+      return Json(200, "{\"revoked\":true}");
+    }
+  } else if (method == "POST") {  // /_sim/iam/tokens/expire
+    return Json(200, absl::StrCat("{\"expired\":", service.iam_tokens().ExpireAll(now_ms), "}"));
+  }
+  return ControlError(405, "SIM.0405",
+                      absl::StrCat("method ", method, " not allowed on ", AbslView(raw_path)));
 }
 
 uint64_t ParseAfter(std::string_view raw_query) {
@@ -223,6 +256,19 @@ SimHttpResponse HandleControl(SimService& service, const SimHttpRequest& request
   if (raw_path == "/_sim/quota") {
     if (method == "POST") return PostQuota(service, request.body);
     if (method == "GET") return Json(200, QuotaJson(service.quota().config()));
+    return wrong_method();
+  }
+  if (raw_path == "/_sim/iam/tokens" || raw_path == "/_sim/iam/tokens/expire") {
+    return IamTokens(service, method, raw_path);
+  }
+  if (raw_path == "/_sim/aksk/lockout") {
+    if (method == "GET") {
+      return Json(200, service.aksk_lockout().ToJson(service.clock().monotonic_ms()));
+    }
+    if (method == "DELETE") {
+      service.aksk_lockout().Clear();
+      return Json(200, "{\"cleared\":true}");
+    }
     return wrong_method();
   }
   if (raw_path == "/_sim/reset") {

@@ -2,16 +2,20 @@
 #define HSS_SIM_CONTROL_HANDLER_H_
 
 // The runtime control API on the simulator's port (JSON in, JSON out; bad JSON -> 400):
-//   GET  /healthz                 {"status":"ok"}
-//   GET  /_sim/info               seed, auth mode, limits, latency, quota, log capacity
-//   POST /_sim/hosts              {"host_id":"h1","count":10007,"category":"host"} (or an array)
-//   GET  /_sim/hosts              configured sizes;  DELETE /_sim/hosts: back to startup sizes
-//   POST /_sim/faults             a fault rule or an array of them (fault_injector.h) ->
-//   {"ids":[..]} GET  /_sim/faults             rules with counters;  DELETE /_sim/faults: remove
-//   all GET  /_sim/requests[?after=N] logged API requests (request_log.h); DELETE: clear GET
-//   /_sim/stats              counters (sim_stats.h); DELETE: zero them POST /_sim/quota
-//   {"per_window":5,"window_ms":2000} (0 = off); GET: current POST /_sim/reset everything back to
-//   the startup state
+//   GET  /healthz                  {"status":"ok"}
+//   GET  /_sim/info                seed, auth mode, AK, limits, latency, quota, log capacity,
+//                                  AK lock-out setting, IAM users/projects/token lifetime
+//   POST /_sim/hosts               {"host_id":"h1","count":10007,"category":"host"} (or an array)
+//   GET  /_sim/hosts               configured sizes;  DELETE: back to startup sizes
+//   POST /_sim/faults              a fault rule or an array of them (fault_injector.h) ->
+//                                  {"ids":[..]};  GET: rules with counters;  DELETE: remove all
+//   GET  /_sim/requests[?after=N]  logged API and IAM requests (request_log.h);  DELETE: clear
+//   GET  /_sim/stats               counters (sim_stats.h), IAM ones under "iam";  DELETE: zero
+//   POST /_sim/quota               {"per_window":5,"window_ms":2000} (0 = off);  GET: current
+//   GET  /_sim/iam/tokens          {"tokens":N,"valid":N};  DELETE: revoke every issued token
+//   POST /_sim/iam/tokens/expire   expire every issued token now (-> APIG.0307) {"expired":N}
+//   GET  /_sim/aksk/lockout        failures and locks per AK (aksk_lockout.h);  DELETE: unlock
+//   POST /_sim/reset               everything back to the startup state (issued tokens stay)
 // Errors: 400 / 404 / 405 with {"error_code":"SIM.xxxx","error_msg":"..."}.
 
 #include <string_view>

@@ -226,6 +226,7 @@ absl::StatusOr<std::vector<FaultRule>> ParseFaultRules(std::string_view json) {
 }
 
 bool FaultMatches(const FaultMatch& match, const FaultRequest& request) {
+  if (request.iam && !match.path_prefix) return false;
   if (match.path_prefix &&
       request.path.substr(0, match.path_prefix->size()) != *match.path_prefix) {
     return false;

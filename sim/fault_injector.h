@@ -17,11 +17,12 @@
 //
 // Matching: every present `match` field must equal the request's raw query value (offset and
 // category compare against their defaults 0 / "host" when absent; limit against 10);
-// path_prefix is a prefix of the raw path. Of the matching requests the first `skip` pass
-// untouched, then each is affected with `probability` (seeded RNG), at most `times` times
-// (-1 = forever, the default). Rules are tried in order: a rule with only "soft" effects
-// (latency_ms, retry_after, headers) adds them and the search goes on; the first rule with a
-// "hard" effect (status, drop/reset, truncate/malformed/oversized body) decides the answer.
+// path_prefix is a prefix of the raw path. Requests to the simulated IAM (/v3/...) are only
+// matched by rules that have a path_prefix (e.g. "/v3/auth/tokens"). Of the matching requests
+// the first `skip` pass untouched, then each is affected with `probability` (seeded RNG), at
+// most `times` times (-1 = forever, the default). Rules are tried in order: a rule with only "soft"
+// effects (latency_ms, retry_after, headers) adds them and the search goes on; the first rule with
+// a "hard" effect (status, drop/reset, truncate/malformed/oversized body) decides the answer.
 
 #include <cstdint>
 #include <mutex>
@@ -118,6 +119,8 @@ struct FaultRequest {
   const std::string* limit = nullptr;
   // category parameter, or nullptr.
   const std::string* category = nullptr;
+  // True for simulated IAM requests (only rules with a path_prefix match them).
+  bool iam = false;
 };
 
 // The combined effect of the rules that affected a request.

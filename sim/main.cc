@@ -18,6 +18,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/time.h"
 #include "sim/sim_server.h"
 #include "sim/sim_service.h"
 
@@ -26,11 +27,30 @@ ABSL_FLAG(uint64_t, seed, 1, "Seed of the generated port data and of fault proba
 ABSL_FLAG(int, threads, 256,
           "Worker threads = keep-alive connections served at once (thread per connection)");
 ABSL_FLAG(int, keep_alive_timeout_s, 30, "Idle seconds before a keep-alive connection closes");
-ABSL_FLAG(std::string, auth, "none", "none | token | aksk");
+ABSL_FLAG(std::string, auth, "none",
+          "HSS API auth: none | token (fixed token) | aksk (AK/SK signature) | iam (tokens the "
+          "simulated IAM issued)");
 ABSL_FLAG(std::string, token_file, "",
           "File holding the expected X-Auth-Token (auth=token; else env HSS_SIM_TOKEN)");
-ABSL_FLAG(std::string, ak, "", "Accepted access key (auth=aksk); the SK comes from env HSS_SIM_SK");
-ABSL_FLAG(int64_t, max_skew_s, 900, "Accepted |now - X-Sdk-Date| in seconds (auth=aksk)");
+ABSL_FLAG(std::string, ak, "",
+          "Accepted access key (required by auth=aksk; also verifies signed IAM requests); the SK "
+          "comes from --sk_file or env HSS_SIM_SK");
+ABSL_FLAG(std::string, sk_file, "", "File holding the SK of --ak (else env HSS_SIM_SK)");
+ABSL_FLAG(int64_t, max_skew_s, 900, "Accepted |now - X-Sdk-Date| in seconds (AK/SK)");
+ABSL_FLAG(absl::Duration, aksk_lockout, absl::Minutes(5),
+          "How long an AK stays locked after more than --aksk_lockout_failures consecutive "
+          "AK/SK failures (0 = never locked)");
+ABSL_FLAG(int64_t, aksk_lockout_failures, 5, "Consecutive AK/SK failures tolerated per AK");
+ABSL_FLAG(std::string, iam_users, "",
+          "Simulated IAM users USER@DOMAIN[,...]; their password comes from --iam_password_file or "
+          "env HSS_SIM_IAM_PASSWORD (one password for all)");
+ABSL_FLAG(std::string, iam_password_file, "",
+          "File holding the IAM users' password (else env HSS_SIM_IAM_PASSWORD)");
+ABSL_FLAG(std::string, iam_projects, "",
+          "Projects NAME:ID[,...] known to the simulated IAM (GET /v3/projects, token scopes); "
+          "empty = any scope accepted and none listed");
+ABSL_FLAG(absl::Duration, iam_token_lifetime, absl::Hours(24), "Lifetime of issued IAM tokens");
+ABSL_FLAG(int64_t, iam_latency_ms, 0, "Delay of every simulated IAM answer");
 ABSL_FLAG(std::string, hosts, "", "Fixed host sizes: ID:COUNT[:host|container][,...]");
 ABSL_FLAG(int64_t, default_ports, -1,
           "Port count of other hosts; -1 = deterministic 0..300 from hash(seed, host_id)");
@@ -60,6 +80,19 @@ bool ReadFile(const std::string& path, std::string& out) {
   return true;
 }
 
+// A secret from the file named by `flag_name`'s value `file` (surrounding whitespace stripped),
+// else from env `env_name`, else "".
+std::string ReadSecret(const std::string& flag_name, const std::string& file,
+                       const char* env_name) {
+  std::string secret;
+  if (!file.empty()) {
+    if (!ReadFile(file, secret)) Die(absl::StrCat("cannot read --", flag_name, " ", file));
+    return std::string(absl::StripAsciiWhitespace(secret));
+  }
+  if (const char* env = std::getenv(env_name)) secret = env;
+  return secret;
+}
+
 void ParseListen(const std::string& spec, ServerOptions& options) {
   std::string host, port;
   if (!spec.empty() && spec[0] == '[') {
@@ -85,7 +118,7 @@ SimConfig ConfigFromFlags() {
   config.seed = absl::GetFlag(FLAGS_seed);
 
   const std::optional<AuthMode> mode = ParseAuthMode(absl::GetFlag(FLAGS_auth));
-  if (!mode) Die("--auth must be none, token or aksk");
+  if (!mode) Die("--auth must be none, token, aksk or iam");
   config.auth.mode = *mode;
   config.auth.max_skew_s = absl::GetFlag(FLAGS_max_skew_s);
   if (*mode == AuthMode::kToken) {
@@ -98,13 +131,38 @@ SimConfig ConfigFromFlags() {
     }
     if (config.auth.token.empty()) Die("auth=token needs --token_file or env HSS_SIM_TOKEN");
   }
-  if (*mode == AuthMode::kAksk) {
-    config.auth.access_key = absl::GetFlag(FLAGS_ak);
-    if (const char* env = std::getenv("HSS_SIM_SK")) config.auth.secret_key = env;
-    if (config.auth.access_key.empty() || config.auth.secret_key.empty()) {
-      Die("auth=aksk needs --ak and env HSS_SIM_SK");
-    }
+  config.auth.access_key = absl::GetFlag(FLAGS_ak);
+  if (!config.auth.access_key.empty()) {
+    config.auth.secret_key = ReadSecret("sk_file", absl::GetFlag(FLAGS_sk_file), "HSS_SIM_SK");
+    if (config.auth.secret_key.empty()) Die("--ak needs its SK in --sk_file or env HSS_SIM_SK");
+  } else if (*mode == AuthMode::kAksk) {
+    Die("auth=aksk needs --ak and its SK (--sk_file or env HSS_SIM_SK)");
   }
+  config.aksk_lockout.lock_ms = absl::ToInt64Milliseconds(absl::GetFlag(FLAGS_aksk_lockout));
+  config.aksk_lockout.max_failures = absl::GetFlag(FLAGS_aksk_lockout_failures);
+  if (config.aksk_lockout.lock_ms < 0 || config.aksk_lockout.max_failures < 0) {
+    Die("--aksk_lockout and --aksk_lockout_failures must not be negative");
+  }
+
+  absl::StatusOr<std::vector<IamUser>> users = ParseIamUsers(absl::GetFlag(FLAGS_iam_users));
+  if (!users.ok()) Die(absl::StrCat("--iam_users: ", users.status().message()));
+  config.iam.users = *std::move(users);
+  absl::StatusOr<std::vector<IamProject>> projects =
+      ParseIamProjects(absl::GetFlag(FLAGS_iam_projects));
+  if (!projects.ok()) Die(absl::StrCat("--iam_projects: ", projects.status().message()));
+  config.iam.projects = *std::move(projects);
+  if (!config.iam.users.empty()) {
+    config.iam.password = ReadSecret("iam_password_file", absl::GetFlag(FLAGS_iam_password_file),
+                                     "HSS_SIM_IAM_PASSWORD");
+    if (config.iam.password.empty()) {
+      Die("--iam_users needs the password in --iam_password_file or env HSS_SIM_IAM_PASSWORD");
+    }
+  } else if (*mode == AuthMode::kIam) {
+    Die("auth=iam needs --iam_users (and their password) to issue tokens");
+  }
+  config.iam.token_lifetime_ms = absl::ToInt64Milliseconds(absl::GetFlag(FLAGS_iam_token_lifetime));
+  if (config.iam.token_lifetime_ms <= 0) Die("--iam_token_lifetime must be positive");
+  config.iam.latency_ms = std::max<int64_t>(0, absl::GetFlag(FLAGS_iam_latency_ms));
 
   absl::StatusOr<std::vector<HostSize>> hosts = ParseHostSizes(absl::GetFlag(FLAGS_hosts));
   if (!hosts.ok()) Die(absl::StrCat("--hosts: ", hosts.status().message()));

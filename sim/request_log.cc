@@ -92,6 +92,10 @@ std::string RequestLog::ToJson(uint64_t after_seq) const {
       w.Key("fault_rule");
       w.Int64(*e->fault_rule);
     }
+    if (!e->iam.empty()) {
+      w.Key("iam");
+      WritePairs(w, e->iam);
+    }
     w.EndObject();
   }
   w.EndArray();

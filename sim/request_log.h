@@ -14,7 +14,8 @@
 
 namespace hss::sim {
 
-// One received API request (control endpoints are never logged).
+// One received API request: HSS API or simulated IAM (the path tells them apart); control
+// endpoints are never logged, and neither are passwords, tokens or request bodies.
 struct LoggedRequest {
   // Arrival order, from 1 (see RequestLog::NextSeq).
   uint64_t seq = 0;
@@ -27,7 +28,8 @@ struct LoggedRequest {
   // Decoded query parameters in arrival order.
   std::vector<QueryParam> query;
   // The credential kind the request carried: "none", "token", "aksk" or "other" (an
-  // Authorization header of another scheme). Never the secret itself.
+  // Authorization header of another scheme); "password" for IAM token requests. Never the
+  // secret itself.
   std::string auth;
   // The quota identity (see auth.h): "token:<sha256 prefix>", "ak:<AK>" or "ip:<addr>".
   std::string identity;
@@ -40,6 +42,9 @@ struct LoggedRequest {
   std::string request_id;
   // Id of the fault rule that affected the request, if any.
   std::optional<int64_t> fault_rule;
+  // IAM token requests: what was asked and the outcome, e.g. {"user":"u","domain":"d",
+  // "scope_project_name":"cn-north-4","outcome":"issued"} (never the password or the token).
+  std::vector<std::pair<std::string, std::string>> iam;
 };
 
 // A bounded, thread-safe log of API requests, listed in arrival (seq) order.
@@ -63,7 +68,8 @@ class RequestLog {
   // The entries with seq > `after_seq` as a JSON array, sorted by seq:
   // [{"seq":1,"time_ms":...,"method":"GET","path":"/v5/p/asset/ports","query":{"host_id":"h1"},
   //   "auth":"token","identity":"token:...","headers":{...},"status":200,"request_id":"...",
-  //   "fault_rule":2}]. A repeated query parameter or header is listed as an array of values.
+  //   "fault_rule":2,"iam":{...}}]. A repeated query parameter or header is listed as an array of
+  //   values; fault_rule and iam only appear when set.
   std::string ToJson(uint64_t after_seq = 0) const;
 
  private:

@@ -7,9 +7,11 @@
 #include <optional>
 #include <vector>
 
+#include "sim/aksk_lockout.h"
 #include "sim/auth.h"
 #include "sim/fault_injector.h"
 #include "sim/host_registry.h"
+#include "sim/iam_request.h"
 #include "sim/list_ports_request.h"
 #include "sim/quota.h"
 
@@ -17,9 +19,9 @@ namespace hss::sim {
 
 // Time sources of the simulator (replaceable in tests).
 struct SimClock {
-  // Wall clock, milliseconds since the Unix epoch (request log, X-Sdk-Date skew).
+  // Wall clock, milliseconds since the Unix epoch (request log, X-Sdk-Date skew, IAM tokens).
   std::function<int64_t()> wall_ms;
-  // Monotonic milliseconds (quota windows).
+  // Monotonic milliseconds (quota windows, AK lock-out).
   std::function<int64_t()> monotonic_ms;
 
   // The real clocks.
@@ -32,6 +34,10 @@ struct SimConfig {
   uint64_t seed = 1;
   // Authentication demanded from API requests.
   AuthConfig auth;
+  // The AK lock-out after repeated AK/SK failures.
+  AkLockoutConfig aksk_lockout;
+  // The simulated IAM (POST /v3/auth/tokens, GET /v3/projects).
+  IamConfig iam;
   // Startup host sizes.
   std::vector<HostSize> hosts;
   // Port count of hosts not in `hosts`; nullopt = DefaultPortCount (0..300 by hash).

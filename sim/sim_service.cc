@@ -1,6 +1,8 @@
 #include "sim/sim_service.h"
 
+#include <chrono>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -48,7 +50,9 @@ SimService::SimService(SimConfig config, SimClock clock)
       faults_(config_.seed),
       log_(config_.request_log_max),
       quota_(config_.quota),
-      auth_(config_.auth),
+      lockout_(config_.aksk_lockout),
+      auth_(config_.auth, &tokens_, &lockout_),
+      iam_(&config_.iam, &tokens_, &auth_),
       ports_(config_.seed, &hosts_, config_.limits) {
   faults_.Add(config_.faults);
 }
@@ -60,6 +64,7 @@ void SimService::Reset() {
   log_.Clear();
   stats_.Reset();
   quota_.Configure(config_.quota);
+  lockout_.Clear();
 }
 
 SimHttpResponse SimService::Handle(const SimHttpRequest& request) {
@@ -78,12 +83,22 @@ SimHttpResponse SimService::Handle(const SimHttpRequest& request) {
   LoggedRequest entry;
   entry.seq = log_.NextSeq();
   entry.time_ms = clock_.wall_ms();
-  SimHttpResponse response = HandleApi(request, raw_path, raw_query, request_id, entry);
-  response.delay_ms += config_.latency_ms;
+  const bool iam = IamHandler::IsIamRequest(request.method, raw_path);
+  SimHttpResponse response = iam ? HandleIam(request, raw_path, raw_query, request_id, entry)
+                                 : HandleApi(request, raw_path, raw_query, request_id, entry);
   const bool dropped =
       response.delivery == Delivery::kDrop || response.delivery == Delivery::kReset;
   entry.status = dropped ? 0 : response.status;
-  stats_.Record(entry.status, entry.fault_rule.has_value());
+  if (iam) {
+    if (raw_path == kIamTokensPath) {
+      stats_.IamTokenFinished(entry.status);
+    } else {
+      stats_.IamProjectsAnswered(entry.status);
+    }
+  } else {
+    response.delay_ms += config_.latency_ms;
+    stats_.Record(entry.status, entry.fault_rule.has_value());
+  }
   if (log_.enabled()) {
     entry.method = request.method;
     entry.path = std::string(raw_path);
@@ -123,10 +138,12 @@ SimHttpResponse SimService::HandleApi(const SimHttpRequest& request, std::string
   auth_request.http = &request;
   auth_request.decoded_path = "/v5/" + *decoded_project + "/asset/ports";
   auth_request.query = &*query;
-  const AuthResult auth = auth_.Check(auth_request, clock_.wall_ms() / 1000);
+  auth_request.wall_ms = clock_.wall_ms();
+  auth_request.monotonic_ms = clock_.monotonic_ms();
+  const AuthResult auth = auth_.Check(auth_request);
   entry.auth = auth.kind;
   entry.identity = auth.identity;
-  if (!auth.ok) return ErrorResponse(401, "APIG.0301", auth.error_msg, request_id);
+  if (!auth.ok) return ErrorResponse(401, auth.error_code, auth.error_msg, request_id);
 
   const QuotaDecision quota = quota_.Admit(auth.identity, clock_.monotonic_ms());
   if (!quota.allowed) {
@@ -148,6 +165,30 @@ SimHttpResponse SimService::HandleApi(const SimHttpRequest& request, std::string
   if (fault) {
     entry.fault_rule = fault->rule_id;
     ApplyFault(fault->effect, fault_request.host_id, fault_request.category, request_id, response);
+  }
+  return response;
+}
+
+SimHttpResponse SimService::HandleIam(const SimHttpRequest& request, std::string_view raw_path,
+                                      std::string_view raw_query, const std::string& request_id,
+                                      LoggedRequest& entry) {
+  const bool token_request = raw_path == kIamTokensPath;
+  // Counted as in flight from here until Handle records the answer.
+  if (token_request) stats_.IamTokenStarted();
+  if (config_.iam.latency_ms > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(config_.iam.latency_ms));
+  }
+  FaultRequest fault_request;
+  fault_request.path = raw_path;
+  fault_request.iam = true;
+  const std::optional<AppliedFault> fault = faults_.Apply(fault_request);
+  SimHttpResponse response = token_request
+                                 ? iam_.IssueToken(request, clock_.wall_ms(), request_id, entry)
+                                 : iam_.ListProjects(request, raw_query, clock_.wall_ms(),
+                                                     clock_.monotonic_ms(), request_id, entry);
+  if (fault) {
+    entry.fault_rule = fault->rule_id;
+    ApplyFault(fault->effect, nullptr, nullptr, request_id, response);
   }
   return response;
 }

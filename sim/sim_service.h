@@ -7,9 +7,12 @@
 //   route (404 APIG.0101) -> query decoding (400 APIG.0201) -> auth (401 APIG.0301)
 //   -> quota (429 APIG.0308 + Retry-After) -> fault rules -> validation (400 HSS.0001)
 //   -> 200 page,
-// and are logged (/_sim/requests) and counted (/_sim/stats). `/healthz` and `/_sim/...` are
-// control endpoints (control_handler.h): not authenticated, logged, counted or faulted. Every
-// answer carries a fresh X-Request-Id.
+// and are logged (/_sim/requests) and counted (/_sim/stats). The simulated IAM
+// (`POST /v3/auth/tokens`, `GET /v3/projects`, iam_handler.h) is logged too and counted apart
+// ("iam" in /_sim/stats); its answers are delayed by IamConfig::latency_ms (inside the request,
+// so that the delay counts as in flight) and only fault rules with a `path_prefix` apply to it.
+// `/healthz` and `/_sim/...` are control endpoints (control_handler.h): not authenticated,
+// logged, counted or faulted. Every answer carries a fresh X-Request-Id.
 
 #include <cstdint>
 #include <string>
@@ -17,10 +20,13 @@
 #include <vector>
 
 #include "common/uri_encoding.h"
+#include "sim/aksk_lockout.h"
 #include "sim/auth.h"
 #include "sim/fault_injector.h"
 #include "sim/host_registry.h"
 #include "sim/http_types.h"
+#include "sim/iam_handler.h"
+#include "sim/iam_token_store.h"
 #include "sim/ports_handler.h"
 #include "sim/quota.h"
 #include "sim/request_id.h"
@@ -39,7 +45,8 @@ class SimService {
   // Answers one request (API or control).
   SimHttpResponse Handle(const SimHttpRequest& request);
 
-  // Back to the startup state: startup hosts, faults and quota; empty log; zero stats.
+  // Back to the startup state: startup hosts, faults and quota; empty log; zero stats; no AK
+  // locked. Issued IAM tokens stay valid (see iam_tokens() to revoke them).
   void Reset();
 
   // The startup configuration.
@@ -56,9 +63,18 @@ class SimService {
   QuotaLimiter& quota() { return quota_; }
   // X-Request-Id source (also for transport-level errors).
   RequestIdGenerator& request_ids() { return ids_; }
+  // IAM tokens issued so far.
+  IamTokenStore& iam_tokens() { return tokens_; }
+  // AK lock-out state.
+  AkLockout& aksk_lockout() { return lockout_; }
+  // The time sources.
+  const SimClock& clock() const { return clock_; }
 
  private:
   SimHttpResponse HandleApi(const SimHttpRequest& request, std::string_view raw_path,
+                            std::string_view raw_query, const std::string& request_id,
+                            LoggedRequest& entry);
+  SimHttpResponse HandleIam(const SimHttpRequest& request, std::string_view raw_path,
                             std::string_view raw_query, const std::string& request_id,
                             LoggedRequest& entry);
   void ApplyFault(const FaultEffect& effect, const std::string* host_id,
@@ -73,7 +89,10 @@ class SimService {
   SimStats stats_;
   QuotaLimiter quota_;
   RequestIdGenerator ids_;
+  IamTokenStore tokens_;
+  AkLockout lockout_;
   const Authenticator auth_;
+  const IamHandler iam_;
   const PortsHandler ports_;
 };
 

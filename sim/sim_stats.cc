@@ -12,10 +12,34 @@ void SimStats::Record(int status, bool faulted) {
   }
 }
 
+void SimStats::IamTokenStarted() {
+  iam_token_requests_.fetch_add(1);
+  const int64_t now = iam_token_in_flight_.fetch_add(1) + 1;
+  int64_t max = iam_token_max_in_flight_.load();
+  while (now > max && !iam_token_max_in_flight_.compare_exchange_weak(max, now)) {
+  }
+}
+
+void SimStats::IamTokenFinished(int status) {
+  (status == 201 ? iam_tokens_issued_ : iam_token_failures_).fetch_add(1);
+  iam_token_in_flight_.fetch_sub(1);
+}
+
+void SimStats::IamProjectsAnswered(int status) {
+  iam_project_requests_.fetch_add(1);
+  if (status != 200) iam_project_failures_.fetch_add(1);
+}
+
 void SimStats::Reset() {
   requests_ = 0;
   faults_applied_ = 0;
   for (auto& count : by_status_) count = 0;
+  iam_token_requests_ = 0;
+  iam_tokens_issued_ = 0;
+  iam_token_failures_ = 0;
+  iam_token_max_in_flight_ = iam_token_in_flight_.load();
+  iam_project_requests_ = 0;
+  iam_project_failures_ = 0;
 }
 
 uint64_t SimStats::by_status(int status) const {
@@ -33,7 +57,14 @@ std::string SimStats::ToJson() const {
     first = false;
   }
   absl::StrAppend(&out, "},\"faults_applied\":", faults_applied_.load(),
-                  ",\"dropped\":", by_status(0), "}");
+                  ",\"dropped\":", by_status(0));
+  absl::StrAppend(&out, ",\"iam\":{\"token_requests\":", iam_token_requests_.load(),
+                  ",\"tokens_issued\":", iam_tokens_issued_.load(),
+                  ",\"token_failures\":", iam_token_failures_.load(),
+                  ",\"token_in_flight\":", iam_token_in_flight_.load(),
+                  ",\"token_max_in_flight\":", iam_token_max_in_flight_.load(),
+                  ",\"project_requests\":", iam_project_requests_.load(),
+                  ",\"project_failures\":", iam_project_failures_.load(), "}}");
   return out;
 }
 
