@@ -77,9 +77,9 @@ void CircuitBreaker::Open(absl::Time now) {
 }
 
 absl::Status CircuitBreaker::Rejection(absl::Time now) {
-  const std::string stopped =
-      absl::StrCat("the gateway stopped calling HSS for ", Readable(options_.cool_down), " after ",
-                   consecutive_failures_, " consecutive failures (last: ", last_failure_, ")");
+  const std::string stopped = absl::StrCat(
+      "circuit breaker open: the gateway stopped calling HSS for ", Readable(options_.cool_down),
+      " after ", consecutive_failures_, " consecutive failures (last: ", last_failure_, ")");
   absl::Duration retry_delay;
   std::string message;
   if (state_ == State::kOpen) {

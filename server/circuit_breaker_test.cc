@@ -86,6 +86,7 @@ TEST_F(CircuitBreakerTest, OpensAfterFiveConsecutiveFailuresAndFailsFast) {
               HasSubstr("the gateway stopped calling HSS for 10s after 5 consecutive failures "
                         "(last: UPSTREAM_UNAVAILABLE: HSS answered HTTP 503"));
   EXPECT_THAT(status.message(), HasSubstr("; it will probe again in 7.2s"));
+  EXPECT_THAT(std::string(status.message()), ::testing::StartsWith("circuit breaker open: "));
   EXPECT_EQ(metrics_->breaker_rejections.load(), 1);
 }
 

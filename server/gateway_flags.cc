@@ -1,5 +1,6 @@
 // The gateway's command-line flags and their translation into GatewayOptions.
 #include <string>
+#include <tuple>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/match.h"
@@ -48,7 +49,74 @@ ABSL_FLAG(int32_t, stream_prefetch_pages, 2,
           "StreamPorts: upstream pages fetched ahead of a consumer, at most (1-16)");
 ABSL_FLAG(bool, log_calls, true, "write one JSON log line per finished call to stderr");
 
+// Upstream protection (server/protection_options.h).
+ABSL_FLAG(int32_t, retry_max_attempts, 4, "upstream attempts per call at most (1 = no retry)");
+ABSL_FLAG(absl::Duration, retry_max_elapsed, absl::Seconds(20),
+          "no retry starts this long after a call's first attempt");
+ABSL_FLAG(absl::Duration, retry_initial_backoff, absl::Milliseconds(200),
+          "first backoff of UNAVAILABLE retries (exponential, full jitter)");
+ABSL_FLAG(absl::Duration, retry_max_backoff, absl::Seconds(5), "longest backoff between attempts");
+ABSL_FLAG(absl::Duration, retry_throttled_backoff, absl::Seconds(2),
+          "base backoff after a 429 without Retry-After");
+ABSL_FLAG(int32_t, rate_limit_per_identity, -1,
+          "upstream calls per minute per upstream identity; -1: the endpoint's default (HSS: 5 "
+          "for Huawei Cloud endpoints, unlimited otherwise), 0: unlimited");
+ABSL_FLAG(int32_t, rate_limit_per_identity_burst, -1,
+          "calls an idle identity may make at once; -1: the endpoint's default");
+ABSL_FLAG(
+    int32_t, rate_limit_total, -1,
+    "upstream calls per minute in total; -1: the endpoint's default (HSS: 600), 0: unlimited");
+ABSL_FLAG(int32_t, rate_limit_total_burst, -1, "total burst; -1: the endpoint's default");
+ABSL_FLAG(absl::Duration, rate_limit_max_wait, absl::Minutes(2),
+          "longest a call waits for a rate-limit token (its deadline may be shorter)");
+ABSL_FLAG(bool, cache, false, "cache pages per identity and query (opt-in)");
+ABSL_FLAG(absl::Duration, cache_ttl, absl::Seconds(30), "how long a cached page is served");
+ABSL_FLAG(int64_t, cache_max_bytes, int64_t{64} << 20, "memory budget of the page cache (LRU)");
+ABSL_FLAG(int32_t, breaker_failure_threshold, 5,
+          "consecutive upstream transport/5xx failures that open the circuit breaker (0: off)");
+ABSL_FLAG(absl::Duration, breaker_cool_down, absl::Seconds(10),
+          "how long an open breaker fails calls fast before it lets one probe through");
+
 namespace hss::gateway {
+
+namespace {
+
+// Reads the protection flags over the endpoint's defaults.
+absl::Status ProtectionFromFlags(absl::string_view endpoint, ProtectionOptions& p) {
+  p = ProtectionOptionsForEndpoint(endpoint);
+  p.retry.max_attempts = absl::GetFlag(FLAGS_retry_max_attempts);
+  p.retry.max_elapsed = absl::GetFlag(FLAGS_retry_max_elapsed);
+  p.retry.initial_backoff = absl::GetFlag(FLAGS_retry_initial_backoff);
+  p.retry.max_backoff = absl::GetFlag(FLAGS_retry_max_backoff);
+  p.retry.throttled_base_backoff = absl::GetFlag(FLAGS_retry_throttled_backoff);
+  if (p.retry.max_attempts < 1)
+    return absl::InvalidArgumentError("--retry_max_attempts must be ≥ 1");
+  auto override_limit = [](int32_t flag, int& value, const char* name) -> absl::Status {
+    if (flag < -1) return absl::InvalidArgumentError(absl::StrCat("--", name, " must be ≥ -1"));
+    if (flag >= 0) value = flag;
+    return absl::OkStatus();
+  };
+  for (auto [flag, value, name] :
+       {std::tuple{absl::GetFlag(FLAGS_rate_limit_per_identity),
+                   &p.rate_limit.per_identity_per_minute, "rate_limit_per_identity"},
+        std::tuple{absl::GetFlag(FLAGS_rate_limit_per_identity_burst),
+                   &p.rate_limit.per_identity_burst, "rate_limit_per_identity_burst"},
+        std::tuple{absl::GetFlag(FLAGS_rate_limit_total), &p.rate_limit.total_per_minute,
+                   "rate_limit_total"},
+        std::tuple{absl::GetFlag(FLAGS_rate_limit_total_burst), &p.rate_limit.total_burst,
+                   "rate_limit_total_burst"}}) {
+    if (absl::Status s = override_limit(flag, *value, name); !s.ok()) return s;
+  }
+  p.rate_limit.max_wait = absl::GetFlag(FLAGS_rate_limit_max_wait);
+  p.cache.enabled = absl::GetFlag(FLAGS_cache);
+  p.cache.ttl = absl::GetFlag(FLAGS_cache_ttl);
+  p.cache.max_bytes = absl::GetFlag(FLAGS_cache_max_bytes);
+  p.breaker.failure_threshold = absl::GetFlag(FLAGS_breaker_failure_threshold);
+  p.breaker.cool_down = absl::GetFlag(FLAGS_breaker_cool_down);
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<GatewayOptions> GatewayOptionsFromFlags(EnvLookup env) {
   GatewayOptions o;
@@ -160,6 +228,9 @@ absl::StatusOr<GatewayOptions> GatewayOptionsFromFlags(EnvLookup env) {
   o.transport.ca_file = absl::GetFlag(FLAGS_ca_file);
   o.transport.insecure_skip_tls_verify = absl::GetFlag(FLAGS_insecure_skip_tls_verify);
   o.transport.proxy = absl::GetFlag(FLAGS_proxy);
+  if (absl::Status status = ProtectionFromFlags(o.endpoint, o.protection); !status.ok()) {
+    return status;
+  }
   return o;
 }
 

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "server/credential_source.h"
 #include "server/curl_transport.h"
+#include "server/protection_options.h"
 
 namespace hss::gateway {
 
@@ -76,6 +77,9 @@ struct GatewayOptions {
   int stream_prefetch_pages = 2;
   // Write one log line per call.
   bool log_calls = true;
+  // Retries, rate limits, coalescing, cache and circuit breaker in front of
+  // the upstream (limits default to the endpoint's own: see rate_limiter.h).
+  ProtectionOptions protection;
   // libcurl settings.
   CurlTransportOptions transport;
 };

@@ -13,6 +13,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/aksk_signer.h"
@@ -25,8 +26,11 @@
 #include "server/port_service.h"
 #include "server/ports_connection.h"
 #include "server/project_resolver.h"
+#include "server/protection_options.h"
 #include "server/rest_hss_stub.h"
+#include "server/scheduler.h"
 #include "server/token_credentials.h"
+#include "server/upstream_metrics.h"
 
 namespace hss::gateway {
 namespace {
@@ -49,6 +53,12 @@ struct CredentialsSetup {
   // "" for passthrough, where each caller's token counts.
   std::string quota_identity;
 };
+
+// "5/min (burst 5)" or "unlimited".
+std::string DescribeLimit(int per_minute, int burst) {
+  if (per_minute <= 0) return "unlimited";
+  return absl::StrCat(per_minute, "/min (burst ", burst, ")");
+}
 
 // A short, stable, non-reversible name for a credential.
 std::string Fingerprint(absl::string_view kind, absl::string_view secret) {
@@ -209,8 +219,29 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
   stub_options.endpoint = options.endpoint;
   stub_options.per_attempt_timeout = options.upstream_timeout;
   stub_options.deadline_margin = options.deadline_margin;
-  auto stub = std::make_shared<RestHssStub>(std::move(stub_options), http, setup->credentials);
-  auto connection = std::make_shared<PortsConnection>(stub, options.stream_prefetch_pages);
+  auto rest = std::make_shared<RestHssStub>(std::move(stub_options), http, setup->credentials);
+  auto scheduler = std::make_shared<ThreadScheduler>();
+  auto metrics = std::make_shared<UpstreamMetrics>();
+  const ProtectionOptions& protection = options.protection;
+  auto stub = MakeProtectedStub(rest, protection, scheduler, metrics);
+  LogEvent(
+      "info",
+      absl::StrCat(
+          "upstream protection: rate limit ",
+          DescribeLimit(protection.rate_limit.per_identity_per_minute,
+                        protection.rate_limit.per_identity_burst),
+          " per identity and ",
+          DescribeLimit(protection.rate_limit.total_per_minute, protection.rate_limit.total_burst),
+          " in total; ", protection.retry.max_attempts, " attempts per call; breaker after ",
+          protection.breaker.failure_threshold, " failures for ",
+          absl::FormatDuration(protection.breaker.cool_down), "; cache ",
+          protection.cache.enabled
+              ? absl::StrCat("on (ttl ", absl::FormatDuration(protection.cache.ttl), ", ",
+                             protection.cache.max_bytes, " bytes)")
+              : "off"));
+  // Pages are retried by the protected stub; the walk itself does not retry again.
+  auto connection = std::make_shared<PortsConnection>(stub, options.stream_prefetch_pages,
+                                                      /*walk_attempts=*/1);
   PortServiceOptions service_options;
   service_options.default_project_id = options.default_project_id;
   service_options.log_calls = options.log_calls;
@@ -249,7 +280,8 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
   health->SetServingStatus(false);
   server->Shutdown(absl::ToChronoTime(absl::Now() + options.drain_timeout));
   server->Wait();
-  LogEvent("info", "stopped");
+  LogEvent("info", absl::StrCat("stopped; upstream counters: ",
+                                absl::StrReplaceAll(metrics->ToText(), {{"\n", ", "}})));
   return 0;
 }
 

@@ -4,8 +4,9 @@
 
 namespace hss::gateway {
 
-PortsConnection::PortsConnection(std::shared_ptr<HssStub> stub, int prefetch_pages)
-    : stub_(std::move(stub)), prefetch_pages_(prefetch_pages) {}
+PortsConnection::PortsConnection(std::shared_ptr<HssStub> stub, int prefetch_pages,
+                                 int walk_attempts)
+    : stub_(std::move(stub)), prefetch_pages_(prefetch_pages), walk_attempts_(walk_attempts) {}
 
 void PortsConnection::AsyncListPorts(const CallContext& context, const std::string& project_id,
                                      const hss::ports::v1::ListPortsRequest& request,
@@ -22,6 +23,7 @@ std::shared_ptr<PageWalk> PortsConnection::NewWalk(const CallContext& context,
   options.page_size = page_size;
   options.start_offset = start_offset;
   options.prefetch_pages = prefetch_pages_;
+  options.max_attempts = walk_attempts_;
   return PageWalk::Create(stub_, context, project_id, std::move(query), options, std::move(notify));
 }
 

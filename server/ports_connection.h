@@ -15,8 +15,9 @@ namespace hss::gateway {
 // arrive validated, with their project resolved.
 class PortsConnection {
  public:
-  // `prefetch_pages` bounds each walk's pages fetched ahead of its consumer.
-  PortsConnection(std::shared_ptr<HssStub> stub, int prefetch_pages);
+  // `prefetch_pages` bounds each walk's pages fetched ahead of its consumer;
+  // `walk_attempts` is a walk's attempts per page (1 when `stub` retries).
+  PortsConnection(std::shared_ptr<HssStub> stub, int prefetch_pages, int walk_attempts = 2);
 
   // Fetches one page: exactly one upstream request.
   void AsyncListPorts(const CallContext& context, const std::string& project_id,
@@ -31,6 +32,7 @@ class PortsConnection {
  private:
   const std::shared_ptr<HssStub> stub_;
   const int prefetch_pages_;
+  const int walk_attempts_;
 };
 
 }  // namespace hss::gateway
