@@ -33,15 +33,18 @@ start() {
   exit 1
 }
 
-sim_port=$(start sim "$bin/hss-sim" --listen=127.0.0.1:0 --hosts=demo-host:1234)
-gw_port=$(start gw "$bin/hss-gateway" --listen=127.0.0.1:0 \
+sim_port=$(start sim "$bin/sim/hss-sim" --listen=127.0.0.1:0 --hosts=demo-host:1234)
+gw_port=$(start gw "$bin/server/hss-gateway" --listen=127.0.0.1:0 \
   --endpoint="http://127.0.0.1:$sim_port" --auth=passthrough --project_id=demo-project)
 echo "hss-sim on 127.0.0.1:$sim_port, hss-gateway on 127.0.0.1:$gw_port (logs in $logs)"
 echo
 
 export HSS_AUTH_TOKEN=demo-token
 echo "\$ hss-ports list --target=127.0.0.1:$gw_port --host_id=demo-host --limit=10"
-"$bin/hss-ports" list --target="127.0.0.1:$gw_port" --host_id=demo-host --limit=10
+"$bin/client/hss-ports" list --target="127.0.0.1:$gw_port" --host_id=demo-host --limit=10
 echo
-echo "\$ hss-ports list --target=127.0.0.1:$gw_port --host_id=demo-host --limit=5 (invalid)"
-"$bin/hss-ports" list --target="127.0.0.1:$gw_port" --host_id=demo-host --limit=5 || true
+echo "\$ hss-ports stream --target=127.0.0.1:$gw_port --host_id=demo-host --output=jsonl | wc -l"
+"$bin/client/hss-ports" stream --target="127.0.0.1:$gw_port" --host_id=demo-host --output=jsonl | wc -l
+echo
+echo "\$ hss-ports list --target=127.0.0.1:$gw_port --host_id=demo-host --limit=5   # an invalid request"
+"$bin/client/hss-ports" list --target="127.0.0.1:$gw_port" --host_id=demo-host --limit=5 || true
