@@ -27,6 +27,10 @@
 ABSL_FLAG(int, streams, 1000, "concurrent streams in the memory phase");
 ABSL_FLAG(int, stream_host_ports, 2000, "ports per host in the concurrent-streams phase");
 ABSL_FLAG(bool, skip_node, false, "skip the Node.js SDK loop");
+ABSL_FLAG(int, sim_latency_ms, 0,
+          "latency the simulator adds to every answer (a real upstream's RTT)");
+ABSL_FLAG(std::vector<std::string>, walk_hosts, std::vector<std::string>({"h100k", "h1m"}),
+          "hosts to walk: h100k (100,000 ports) and/or h1m (1,000,000 ports)");
 ABSL_FLAG(std::string, node_dir, HSS_BENCH_NODE_DIR, "folder of sdk_walk.js and node_modules");
 
 namespace hss::bench {
@@ -132,9 +136,10 @@ std::optional<Walk> NodeSdkLoop(const std::string& host, const std::string& host
       access(absl::StrCat(node_dir, "/node_modules/@huaweicloud").c_str(), F_OK) != 0) {
     return std::nullopt;
   }
-  auto sim = testing::ChildProcess::Start({testing::SimBinary(), "--listen=127.0.0.1:0",
-                                           "--auth=aksk", "--ak=BENCHAK0000000000", hosts_flag},
-                                          {"HSS_SIM_SK=bench-secret-key-not-real"});
+  auto sim = testing::ChildProcess::Start(
+      {testing::SimBinary(), "--listen=127.0.0.1:0", "--auth=aksk", "--ak=BENCHAK0000000000",
+       hosts_flag, absl::StrCat("--latency_ms=", absl::GetFlag(FLAGS_sim_latency_ms))},
+      {"HSS_SIM_SK=bench-secret-key-not-real"});
   if (!sim.ok()) return std::nullopt;
   const std::string command = absl::StrCat(
       "cd ", node_dir, " && HOME=$(mktemp -d) HUAWEICLOUD_SDK_AK=BENCHAK0000000000 ",
@@ -193,7 +198,8 @@ int Main() {
   const int streams = absl::GetFlag(FLAGS_streams);
   auto env = testing::GatewayEnv::Start(
       {.sim_args = {hosts, absl::StrCat("--default_ports=", absl::GetFlag(FLAGS_stream_host_ports)),
-                    "--threads=512"},
+                    "--threads=512",
+                    absl::StrCat("--latency_ms=", absl::GetFlag(FLAGS_sim_latency_ms))},
        .gateway_args = {"--log_calls=false"}});
   if (!env.ok()) {
     std::fprintf(stderr, "%s\n", env.status().ToString().c_str());
@@ -201,10 +207,11 @@ int Main() {
   }
   testing::GatewayEnv& e = **env;
   const pid_t gateway = e.gateway().pid();
-  std::printf("StreamPorts, page_size %d, %ld cores\n", kPageSize, sysconf(_SC_NPROCESSORS_ONLN));
+  std::printf("StreamPorts, page_size %d, upstream latency %d ms, %ld cores\n", kPageSize,
+              absl::GetFlag(FLAGS_sim_latency_ms), sysconf(_SC_NPROCESSORS_ONLN));
   std::printf("%-10s %-40s %12s %10s %12s\n", "host", "path", "ports", "seconds", "ports/s");
-  (void)StreamWalk(e, "h100k");  // warm-up
-  for (const std::string host : {"h100k", "h1m"}) {
+  (void)StreamWalk(e, "c-warm-up");
+  for (const std::string& host : absl::GetFlag(FLAGS_walk_hosts)) {
     RssSampler rss(gateway);
     Walk stream = StreamWalk(e, host);
     const long peak = rss.StopAndPeakKib();
@@ -225,6 +232,7 @@ int Main() {
     std::printf("; gateway peak RSS during the walk %.1f MiB\n", static_cast<double>(peak) / 1024);
   }
 
+  if (streams == 0) return 0;
   // Many concurrent streams: memory stays bounded per stream.
   auto stub = e.NewStub();
   std::atomic<long long> ports{0};
