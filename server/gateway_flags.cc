@@ -72,8 +72,9 @@ ABSL_FLAG(absl::Duration, rate_limit_max_wait, absl::Minutes(2),
 ABSL_FLAG(bool, cache, false, "cache pages per identity and query (opt-in)");
 ABSL_FLAG(absl::Duration, cache_ttl, absl::Seconds(30), "how long a cached page is served");
 ABSL_FLAG(int64_t, cache_max_bytes, int64_t{64} << 20, "memory budget of the page cache (LRU)");
-ABSL_FLAG(int32_t, breaker_failure_threshold, 5,
-          "consecutive upstream transport/5xx failures that open the circuit breaker (0: off)");
+ABSL_FLAG(int32_t, breaker_failure_threshold, 10,
+          "consecutive calls failed by upstream transport/5xx errors (after retries) that open "
+          "the circuit breaker (0: off)");
 ABSL_FLAG(absl::Duration, breaker_cool_down, absl::Seconds(10),
           "how long an open breaker fails calls fast before it lets one probe through");
 

@@ -106,14 +106,18 @@ TEST_F(ProtectedStubTest, A503BurstIsRetried) {
 TEST_F(ProtectedStubTest, PersistentOutageOpensTheBreakerUntilTheProbe) {
   Build(kLocalEndpoint);
   inner_->Script(HttpError(503), 100);
-  // The first call spends its 4 attempts.
-  Outcome first = StartCall(*stub_, Caller(), TestRequest());
-  RunUntilDone(first);
-  ASSERT_TRUE(first->has_value());
-  EXPECT_EQ(Reason((*first)->status()), "UPSTREAM_UNAVAILABLE");
-  EXPECT_EQ(inner_->calls(), 4);
-  // The second call's attempt is the 5th failure in a row: the breaker opens,
-  // and its retry is refused by the breaker rather than sent.
+  // Each call spends its 4 attempts; the breaker counts calls, so the 5th
+  // failed call in a row opens it.
+  for (int i = 0; i < 5; ++i) {
+    Outcome failed = StartCall(*stub_, Caller(), TestRequest(absl::StrCat("down-", i)));
+    RunUntilDone(failed);
+    ASSERT_TRUE(failed->has_value());
+    EXPECT_EQ(Reason((*failed)->status()), "UPSTREAM_UNAVAILABLE");
+  }
+  EXPECT_EQ(inner_->calls(), 20);
+  EXPECT_EQ(metrics_->breaker_opens.load(), 1);
+  EXPECT_EQ(metrics_->breaker_state.load(), 1);
+  // The next call is refused by the breaker rather than sent.
   Outcome second = StartCall(*stub_, Caller(), TestRequest());
   RunUntilDone(second);
   ASSERT_TRUE(second->has_value());
@@ -122,9 +126,7 @@ TEST_F(ProtectedStubTest, PersistentOutageOpensTheBreakerUntilTheProbe) {
   EXPECT_THAT((*second)->status().message(),
               HasSubstr("the gateway stopped calling HSS for 10s after 5 consecutive failures "
                         "(last: UPSTREAM_UNAVAILABLE: HSS answered HTTP 503"));
-  EXPECT_EQ(inner_->calls(), 5);
-  EXPECT_EQ(metrics_->breaker_opens.load(), 1);
-  EXPECT_EQ(metrics_->breaker_state.load(), 1);
+  EXPECT_EQ(inner_->calls(), 20);
   // Meanwhile calls fail fast, with the cool-down left as RetryInfo.
   const absl::Time opened = scheduler_->Now();
   scheduler_->AdvanceBy(absl::Seconds(3));
@@ -134,7 +136,7 @@ TEST_F(ProtectedStubTest, PersistentOutageOpensTheBreakerUntilTheProbe) {
     EXPECT_EQ(Reason((*out)->status()), "UPSTREAM_CIRCUIT_OPEN");
     EXPECT_LE(RetryDelay((*out)->status()), absl::Seconds(7));
   }
-  EXPECT_EQ(inner_->calls(), 5);
+  EXPECT_EQ(inner_->calls(), 20);
   // After the cool-down one probe goes through; HSS is back.
   scheduler_->AdvanceTo(opened + absl::Seconds(10));
   inner_->ClearScript();
@@ -142,7 +144,7 @@ TEST_F(ProtectedStubTest, PersistentOutageOpensTheBreakerUntilTheProbe) {
   Outcome probe = StartCall(*stub_, Caller(), TestRequest());
   ASSERT_TRUE(probe->has_value());
   EXPECT_TRUE((*probe)->ok());
-  EXPECT_EQ(inner_->calls(), 6);
+  EXPECT_EQ(inner_->calls(), 21);
   EXPECT_EQ(metrics_->breaker_state.load(), 0);
   EXPECT_TRUE((*StartCall(*stub_, Caller(), TestRequest("host-x")))->ok());
 }

@@ -30,10 +30,10 @@ std::shared_ptr<HssStub> MakeProtectedStub(std::shared_ptr<HssStub> rest,
   }
   std::shared_ptr<HssStub> stub =
       std::make_shared<RateLimitedHssStub>(std::move(rest), options.rate_limit, scheduler, metrics);
-  stub = std::make_shared<CircuitBreakingHssStub>(std::move(stub), options.breaker, scheduler,
-                                                  metrics);
   stub =
       std::make_shared<RetryingHssStub>(std::move(stub), options.retry, scheduler, metrics, seed);
+  stub = std::make_shared<CircuitBreakingHssStub>(std::move(stub), options.breaker, scheduler,
+                                                  metrics);
   stub = std::make_shared<CoalescingHssStub>(std::move(stub), metrics);
   if (options.cache.enabled) {
     stub = std::make_shared<CachingHssStub>(std::move(stub), options.cache, scheduler, metrics);

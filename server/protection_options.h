@@ -46,19 +46,16 @@ ProtectionOptions ProtectionOptionsForEndpoint(absl::string_view endpoint);
 // Wraps `rest` (the stub of ONE upstream endpoint) in the protections, from
 // the caller's side inwards:
 //
-//   caching → coalescing → retrying → circuit breaker → rate limiting → rest
+//   caching → coalescing → circuit breaker → retrying → rate limiting → rest
 //
 //  - The cache is outermost: a hit costs nothing else (the layer is left out
 //    when options.cache.enabled is false).
-//  - Coalescing comes before retrying, so identical concurrent callers share
-//    one upstream call AND one retry sequence, and a page cached once serves
-//    them all afterwards.
-//  - Retrying wraps the breaker: every attempt asks the breaker, and the
-//    breaker's fail-fast answer (UPSTREAM_CIRCUIT_OPEN) ends the retries at
-//    once instead of being retried.
-//  - The breaker wraps the rate limiter: while it is open no call waits for,
-//    or spends, a quota token; each attempt that reaches the upstream is
-//    counted by the breaker.
+//  - Coalescing comes next, so identical concurrent callers share one
+//    upstream call AND one retry sequence, and a page cached once serves them
+//    all afterwards.
+//  - The breaker wraps retrying: it counts calls, not attempts (a call that
+//    failed after all its retries is one failure), and while it is open no
+//    call starts a retry sequence at all.
 //  - The rate limiter is innermost: every request that reaches HSS, each
 //    retry included, takes a token, so the gateway's pace is HSS's quota.
 //

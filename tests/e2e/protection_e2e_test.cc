@@ -160,8 +160,8 @@ TEST(ProtectionE2E, PersistentOutageOpensTheBreakerUntilItProbes) {
                         "--breaker_failure_threshold=5", "--breaker_cool_down=1500ms"}});
   ASSERT_TRUE(env.ok()) << env.status();
   (*env)->AddFault(R"({"times":-1,"status":503,"error_code":"APIG.0201","error_msg":"down"})");
-  // Each call fails within its deadline, and after 5 failures the breaker opens.
-  for (int i = 0; i < 4; ++i) {
+  // Each call fails within its deadline, and after 5 failed calls the breaker opens.
+  for (int i = 0; i < 5; ++i) {
     const absl::Time start = absl::Now();
     grpc::Status s = Call(**env, Request("h"), absl::Seconds(2));
     EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
