@@ -332,9 +332,11 @@ TEST_F(AuthE2E, PasswordTokensAreCachedAndRefreshedOneAtATime) {
   EXPECT_LE(JsonInt(iam, {"token_requests"}), 5);
   EXPECT_EQ(JsonInt(iam, {"token_failures"}), 0);
   EXPECT_EQ(JsonInt(iam, {"token_max_in_flight"}), 1);
-  // Every HSS request carried a valid token: none was refused as expired.
-  EXPECT_EQ(JsonInt(stats, {"requests"}), kCallers * kCallsEach);
-  EXPECT_EQ(JsonInt(stats, {"by_status", "200"}), kCallers * kCallsEach);
+  // Every HSS request carried a valid token: none was refused as expired. (Identical calls that
+  // overlap are coalesced, so HSS may see a few fewer requests than there were calls.)
+  EXPECT_LE(JsonInt(stats, {"requests"}), kCallers * kCallsEach);
+  EXPECT_GE(JsonInt(stats, {"requests"}), kCallers * kCallsEach / 2);
+  EXPECT_EQ(JsonInt(stats, {"by_status", "200"}), JsonInt(stats, {"requests"}));
 
   // The token requests as the simulator logged them: the configured user and scope.
   absl::StatusOr<HttpAnswer> log = Http("GET", sim_url + "/_sim/requests");

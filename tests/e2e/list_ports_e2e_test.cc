@@ -24,7 +24,11 @@ using hss::ports::v1::ListPortsResponse;
 class ListPortsE2E : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto env = GatewayEnv::Start({.sim_args = {"--hosts=host-a:57,empty-host:0"}});
+    // One attempt per call, no breaker: these tests check how each single upstream answer maps
+    // (retries and the breaker have their own tests in protection_e2e_test.cc).
+    auto env = GatewayEnv::Start(
+        {.sim_args = {"--hosts=host-a:57,empty-host:0"},
+         .gateway_args = {"--retry_max_attempts=1", "--breaker_failure_threshold=0"}});
     ASSERT_TRUE(env.ok()) << env.status();
     env_ = env->release();
   }
