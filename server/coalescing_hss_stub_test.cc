@@ -49,8 +49,10 @@ TEST_F(CoalescingHssStubTest, FiftyIdenticalCallsShareOneUpstreamCall) {
   EXPECT_EQ(metrics_->coalesced.load(), 49);
   EXPECT_EQ(stub_.flights_in_progress(), 0u);
   // Once answered, the next identical call goes upstream again.
-  StartCall(stub_, Caller(), TestRequest());
+  Outcome next = StartCall(stub_, Caller(), TestRequest());
   EXPECT_EQ(inner_->calls(), 2);
+  ASSERT_TRUE(inner_->Answer(TestPage(1)));
+  EXPECT_TRUE(next->has_value());
 }
 
 TEST_F(CoalescingHssStubTest, ErrorsAreSharedToo) {
