@@ -3,10 +3,27 @@
 #include <utility>
 #include <vector>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "server/status_details.h"
 
 namespace hss::gateway {
+
+namespace {
+
+// A hash of every field of every port of `page`: equal pages give equal values,
+// and without serializing the page again.
+uint64_t PageFingerprint(const hss::ports::v1::ListPortsResponse& page) {
+  size_t hash = absl::HashOf(page.total_num(), page.data_list_size());
+  for (const auto& port : page.data_list()) {
+    hash = absl::HashOf(hash, port.host_id(), port.laddr(), port.status_text(), port.port(),
+                        static_cast<int>(port.type()), port.pid(), port.path(), port.agent_id(),
+                        port.container_id());
+  }
+  return hash;
+}
+
+}  // namespace
 
 std::shared_ptr<PageWalk> PageWalk::Create(std::shared_ptr<HssStub> stub,
                                            const CallContext& context, std::string project_id,
@@ -128,11 +145,11 @@ PageWalk::Step PageWalk::Next() {
         } else {
           auto& response = result->response;
           const int count = response.data_list_size();
-          std::string fingerprint;
-          if (count == options_.page_size) {
-            fingerprint = response.SerializeAsString();
-          }
-          if (!fingerprint.empty() && fingerprint == previous_page_fingerprint_) {
+          // Only full pages can repeat: a short page ends the walk anyway.
+          const std::optional<uint64_t> fingerprint =
+              count == options_.page_size ? std::optional<uint64_t>(PageFingerprint(response))
+                                          : std::nullopt;
+          if (fingerprint.has_value() && fingerprint == previous_page_fingerprint_) {
             absl::Status status = MakeError(
                 absl::StatusCode::kInternal,
                 absl::StrCat("HSS returned the same page for offsets ",
@@ -143,7 +160,7 @@ PageWalk::Step PageWalk::Next() {
             EndWith(std::move(status));
             cancel_rest = true;
           } else {
-            previous_page_fingerprint_ = std::move(fingerprint);
+            previous_page_fingerprint_ = fingerprint;
             const bool last =
                 count < options_.page_size ||
                 (result->has_total_num && deliver_offset_ + count >= response.total_num());
