@@ -1,5 +1,7 @@
 // The gateway's command-line flags and their translation into GatewayOptions.
+#include <algorithm>
 #include <string>
+#include <thread>
 #include <tuple>
 
 #include "absl/flags/flag.h"
@@ -47,6 +49,9 @@ ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(15),
           "on SIGTERM/SIGINT, how long in-flight calls may finish before they are cancelled");
 ABSL_FLAG(int32_t, stream_prefetch_pages, 2,
           "StreamPorts: upstream pages fetched ahead of a consumer, at most (1-16)");
+ABSL_FLAG(int32_t, decode_threads, -1,
+          "threads that map large upstream pages to messages; 0: the transport thread does it; "
+          "-1: one per core");
 ABSL_FLAG(bool, log_calls, true, "write one JSON log line per finished call to stderr");
 
 // Upstream protection (server/protection_options.h).
@@ -217,6 +222,13 @@ absl::StatusOr<GatewayOptions> GatewayOptionsFromFlags(EnvLookup env) {
   o.stream_prefetch_pages = absl::GetFlag(FLAGS_stream_prefetch_pages);
   if (o.stream_prefetch_pages < 1 || o.stream_prefetch_pages > 16) {
     return absl::InvalidArgumentError("--stream_prefetch_pages must be 1-16");
+  }
+  o.decode_threads = absl::GetFlag(FLAGS_decode_threads);
+  if (o.decode_threads == -1) {
+    o.decode_threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }
+  if (o.decode_threads < 0 || o.decode_threads > 64) {
+    return absl::InvalidArgumentError("--decode_threads must be -1 (one per core) or 0-64");
   }
 
   const int64_t max_bytes = absl::GetFlag(FLAGS_max_response_bytes);

@@ -75,6 +75,8 @@ struct GatewayOptions {
   absl::Duration drain_timeout = absl::Seconds(15);
   // StreamPorts: pages fetched ahead of a consumer, at most (per stream).
   int stream_prefetch_pages = 2;
+  // Threads mapping large upstream pages off the transport thread; 0: none.
+  int decode_threads = 0;
   // Write one log line per call.
   bool log_calls = true;
   // Retries, rate limits, coalescing, cache and circuit breaker in front of

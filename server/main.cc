@@ -31,6 +31,7 @@
 #include "server/scheduler.h"
 #include "server/token_credentials.h"
 #include "server/upstream_metrics.h"
+#include "server/work_pool.h"
 
 namespace hss::gateway {
 namespace {
@@ -219,6 +220,9 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
   stub_options.endpoint = options.endpoint;
   stub_options.per_attempt_timeout = options.upstream_timeout;
   stub_options.deadline_margin = options.deadline_margin;
+  if (options.decode_threads > 0) {
+    stub_options.decode_pool = std::make_shared<WorkPool>(options.decode_threads);
+  }
   auto rest = std::make_shared<RestHssStub>(std::move(stub_options), http, setup->credentials);
   auto scheduler = std::make_shared<ThreadScheduler>();
   auto metrics = std::make_shared<UpstreamMetrics>();

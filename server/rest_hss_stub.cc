@@ -12,9 +12,9 @@
 
 namespace hss::gateway {
 
-absl::StatusOr<PortsPage> PortsPageFromResponse(const HttpResponse& response, absl::Time now) {
+absl::StatusOr<PortsPage> PortsPageFromResponse(HttpResponse response, absl::Time now) {
   if (response.status < 200 || response.status > 299) return UpstreamHttpError(response, now);
-  auto mapped = MapListPortsBody(response.body);
+  auto mapped = MapListPortsBody(std::move(response.body));  // Parsed in place.
   const absl::string_view request_id = response.Header("X-Request-Id");
   if (!mapped.ok()) {
     absl::Status status = mapped.status();
@@ -98,7 +98,16 @@ void RestHssStub::Attempt(std::string url, const CallContext& context, bool may_
                  std::move(done)(response.status());
                  return;
                }
-               std::move(done)(PortsPageFromResponse(*response, options_.clock()));
+               const absl::Time answered = options_.clock();
+               if (options_.decode_pool != nullptr && response->status >= 200 &&
+                   response->status <= 299 && response->body.size() >= options_.offload_min_bytes) {
+                 options_.decode_pool->Run(
+                     [response = *std::move(response), answered, done = std::move(done)]() mutable {
+                       std::move(done)(PortsPageFromResponse(std::move(response), answered));
+                     });
+                 return;
+               }
+               std::move(done)(PortsPageFromResponse(*std::move(response), answered));
              });
       });
 }

@@ -9,6 +9,7 @@
 #include "server/credentials.h"
 #include "server/hss_stub.h"
 #include "server/http_transport.h"
+#include "server/work_pool.h"
 
 namespace hss::gateway {
 
@@ -23,6 +24,11 @@ struct RestHssStubOptions {
   absl::Duration deadline_margin = absl::Milliseconds(20);
   // Returns the current time; replaced in tests.
   absl::AnyInvocable<absl::Time() const> clock = [] { return absl::Now(); };
+  // When set, successful answers of at least `offload_min_bytes` are mapped on
+  // this pool instead of the transport's thread, and `done` runs there.
+  std::shared_ptr<WorkPool> decode_pool;
+  // Smaller answers are mapped at once: the thread hop would cost more.
+  size_t offload_min_bytes = 16 * 1024;
 };
 
 // HssStub over HTTP: builds the URL from the validated request (every value
@@ -54,7 +60,7 @@ class RestHssStub final : public HssStub {
 
 // Maps a complete HTTP response to a page (2xx) or a status (anything else).
 // `now` dates Retry-After.
-absl::StatusOr<PortsPage> PortsPageFromResponse(const HttpResponse& response, absl::Time now);
+absl::StatusOr<PortsPage> PortsPageFromResponse(HttpResponse response, absl::Time now);
 
 }  // namespace hss::gateway
 

@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "server/status_details.h"
 #include "server/token_credentials.h"
 
@@ -60,14 +63,21 @@ class FakeTransport : public HttpTransport {
 class RestHssStubTest : public ::testing::Test {
  protected:
   RestHssStubTest() {
+    MakeStub(nullptr);
+    context_.passthrough_token = "tok";
+  }
+
+  // (Re)creates the stub under test, mapping on `decode_pool` when set.
+  void MakeStub(std::shared_ptr<WorkPool> decode_pool, size_t offload_min_bytes = 16 * 1024) {
     RestHssStubOptions options;
     options.endpoint = "https://hss.example.com";
     options.per_attempt_timeout = absl::Seconds(30);
     options.deadline_margin = absl::Milliseconds(20);
     options.clock = [this] { return now_; };
+    options.decode_pool = std::move(decode_pool);
+    options.offload_min_bytes = offload_min_bytes;
     stub_ = std::make_unique<RestHssStub>(std::move(options), transport_,
                                           std::make_shared<PassthroughCredentials>());
-    context_.passthrough_token = "tok";
   }
 
   // Completes what a test left in flight: pending callbacks hold the call's
@@ -148,6 +158,61 @@ TEST_F(RestHssStubTest, MapsASuccessfulPage) {
   ASSERT_EQ(page.response.data_list_size(), 1);
   EXPECT_EQ(page.response.data_list(0).port(), 22);
   EXPECT_EQ(page.response.data_list(0).status(), hss::ports::v1::PORT_STATUS_DANGER);
+}
+
+// A page of `count` ports, each with a 64-character agent ID, as HSS sends it.
+std::string PageBody(int count) {
+  std::string body = absl::StrCat(R"({"total_num":)", count, R"(,"data_list":[)");
+  for (int i = 0; i < count; ++i) {
+    absl::StrAppend(&body, i == 0 ? "" : ",", R"({"port":)", i, R"(,"type":"TCP","agent_id":")",
+                    std::string(64, 'a'), R"("})");
+  }
+  return body + "]}";
+}
+
+TEST_F(RestHssStubTest, MapsLargePagesOnTheDecodePool) {
+  auto pool = std::make_shared<WorkPool>(1);
+  MakeStub(pool, /*offload_min_bytes=*/1024);
+  absl::Notification mapped;
+  std::thread::id mapped_on;
+  absl::StatusOr<PortsPage> result;
+  stub_->AsyncListPorts(context_, "proj", Req(), [&](absl::StatusOr<PortsPage> page) {
+    mapped_on = std::this_thread::get_id();
+    result = std::move(page);
+    mapped.Notify();
+  });
+  HttpResponse response;
+  response.status = 200;
+  response.headers = {{"X-Request-Id", "big"}};
+  response.body = PageBody(50);
+  ASSERT_GE(response.body.size(), 1024u);
+  transport_->Answer(response);
+  ASSERT_TRUE(mapped.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  EXPECT_NE(mapped_on, std::this_thread::get_id());
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->request_id, "big");
+  ASSERT_EQ(result->response.data_list_size(), 50);
+  EXPECT_EQ(result->response.data_list(49).port(), 49);
+  EXPECT_EQ(result->response.data_list(49).agent_id(), std::string(64, 'a'));
+}
+
+TEST_F(RestHssStubTest, MapsSmallPagesAndErrorsWithoutAThreadHop) {
+  MakeStub(std::make_shared<WorkPool>(1), /*offload_min_bytes=*/1024);
+  auto small = Call(Req());
+  HttpResponse page;
+  page.status = 200;
+  page.body = PageBody(2);
+  transport_->Answer(page);
+  ASSERT_TRUE(small->has_value());  // Answered inline, before Answer() returned.
+  EXPECT_EQ((*small)->value().response.data_list_size(), 2);
+
+  auto failed = Call(Req());
+  HttpResponse error;
+  error.status = 500;
+  error.body = std::string(4096, ' ') + R"({"error_code":"HSS.1001","error_msg":"x"})";
+  transport_->Answer(error);
+  ASSERT_TRUE(failed->has_value());
+  EXPECT_EQ((*failed)->status().code(), absl::StatusCode::kInternal);
 }
 
 TEST_F(RestHssStubTest, MapsAnHttpError) {
