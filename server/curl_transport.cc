@@ -47,6 +47,16 @@ struct CurlTransport::Transfer {
       t->body_too_large = true;
       return CURL_WRITEFUNC_ERROR;
     }
+    if (t->response.body.empty()) {
+      // One allocation for the whole body when the upstream announced its size.
+      curl_off_t announced = -1;
+      if (curl_easy_getinfo(t->handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced) ==
+              CURLE_OK &&
+          announced > 0) {
+        t->response.body.reserve(
+            std::min(static_cast<std::size_t>(announced), t->max_response_bytes));
+      }
+    }
     t->response.body.append(data, n);
     return n;
   }
@@ -264,6 +274,8 @@ void CurlTransport::ConfigureHandle(Transfer& t) {
   curl_easy_setopt(
       h, CURLOPT_CONNECTTIMEOUT_MS,
       std::min(timeout_ms, static_cast<long>(absl::ToInt64Milliseconds(options_.connect_timeout))));
+  // Pages are tens of KiB: read them in few system calls.
+  curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 64L * 1024);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &Transfer::OnBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &Transfer::OnHeader);
