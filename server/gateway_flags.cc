@@ -49,9 +49,9 @@ ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(15),
           "on SIGTERM/SIGINT, how long in-flight calls may finish before they are cancelled");
 ABSL_FLAG(int32_t, stream_prefetch_pages, 2,
           "StreamPorts: upstream pages fetched ahead of a consumer, at most (1-16)");
-ABSL_FLAG(int32_t, decode_threads, -1,
-          "threads that map large upstream pages to messages; 0: the transport thread does it; "
-          "-1: one per core");
+ABSL_FLAG(int32_t, decode_threads, 0,
+          "threads that map large upstream pages to messages, off the transport thread; "
+          "0: the transport thread maps them; -1: one per core");
 ABSL_FLAG(bool, log_calls, true, "write one JSON log line per finished call to stderr");
 
 // Upstream protection (server/protection_options.h).

@@ -292,6 +292,13 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
 }  // namespace
 }  // namespace hss::gateway
 
+// jemalloc (linked in by default, see CMakeLists.txt) reads its options from
+// this symbol; glibc's malloc ignores it. Freed pages go back to the kernel
+// within a second, so a burst of streams does not leave the RSS high.
+extern "C" {
+const char* malloc_conf = "dirty_decay_ms:1000,muzzy_decay_ms:0";
+}
+
 int main(int argc, char** argv) {
   // Block the stop signals before any thread starts, so that only sigwait sees them.
   sigset_t stop_signals;
