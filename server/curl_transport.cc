@@ -96,14 +96,18 @@ CurlTransport::CurlTransport(CurlTransportOptions options, CURLM* multi)
     : options_(std::move(options)), multi_(multi), loop_([this] { Loop(); }) {}
 
 CurlTransport::~CurlTransport() {
+  Shutdown();
+  for (CURL* handle : idle_handles_) curl_easy_cleanup(handle);
+  curl_multi_cleanup(multi_);
+}
+
+void CurlTransport::Shutdown() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
   curl_multi_wakeup(multi_);
-  loop_.join();
-  for (CURL* handle : idle_handles_) curl_easy_cleanup(handle);
-  curl_multi_cleanup(multi_);
+  if (loop_.joinable()) loop_.join();
 }
 
 HttpRequestId CurlTransport::Start(HttpRequest request, HttpCallback done) {

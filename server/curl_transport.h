@@ -46,8 +46,15 @@ class CurlTransport final : public HttpTransport {
   // Starts the event loop. Fails if libcurl cannot be initialised.
   static absl::StatusOr<std::unique_ptr<CurlTransport>> Create(CurlTransportOptions options);
 
-  // Stops the loop; transfers still in flight complete with UNAVAILABLE.
+  // Calls Shutdown().
   ~CurlTransport() override;
+
+  // Stops the loop and waits for it: transfers still in flight complete with
+  // UNAVAILABLE, and so do later Start() calls. Idempotent. Call it from another
+  // thread than the loop (a callback cannot stop its own thread): the process
+  // does at shutdown, so that the last reference to the transport is never
+  // dropped on the loop thread.
+  void Shutdown();
 
   HttpRequestId Start(HttpRequest request, HttpCallback done) override;
   void Cancel(HttpRequestId id) override;

@@ -217,5 +217,27 @@ TEST_F(CurlTransportTest, DestructionFailsWhatIsStillInFlight) {
   EXPECT_FALSE(out.ok());
 }
 
+TEST_F(CurlTransportTest, ShutdownFailsInFlightAndLaterTransfersWhileTheOwnerKeepsIt) {
+  HttpRequest request;
+  request.url = Url("/slow");
+  absl::Notification done;
+  absl::StatusOr<HttpResponse> out;
+  transport_->Start(std::move(request), [&](absl::StatusOr<HttpResponse> r) {
+    out = std::move(r);
+    done.Notify();
+  });
+  absl::SleepFor(absl::Milliseconds(50));
+  transport_->Shutdown();
+  ASSERT_TRUE(done.HasBeenNotified());
+  EXPECT_FALSE(out.ok());
+
+  HttpRequest later;
+  later.url = Url("/ok");
+  absl::StatusOr<HttpResponse> refused;
+  transport_->Start(std::move(later), [&](absl::StatusOr<HttpResponse> r) { refused = r; });
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable);
+  transport_->Shutdown();  // idempotent; the destructor calls it again
+}
+
 }  // namespace
 }  // namespace hss::gateway

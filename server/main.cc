@@ -284,6 +284,10 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
   health->SetServingStatus(false);
   server->Shutdown(absl::ToChronoTime(absl::Now() + options.drain_timeout));
   server->Wait();
+  // Stop the threads from here: a callback finishing on one of them could
+  // otherwise drop the last reference to its owner there.
+  http->Shutdown();
+  scheduler->Shutdown();
   LogEvent("info", absl::StrCat("stopped; upstream counters: ",
                                 absl::StrReplaceAll(metrics->ToText(), {{"\n", ", "}})));
   return 0;

@@ -8,13 +8,15 @@ namespace hss::gateway {
 
 ThreadScheduler::ThreadScheduler() : thread_([this] { Loop(); }) {}
 
-ThreadScheduler::~ThreadScheduler() {
+ThreadScheduler::~ThreadScheduler() { Shutdown(); }
+
+void ThreadScheduler::Shutdown() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
     wake_.Signal();
   }
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
   // Pending callbacks are destroyed here, outside the lock.
   std::map<Key, absl::AnyInvocable<void() &&>> pending;
   {
@@ -27,8 +29,13 @@ ThreadScheduler::~ThreadScheduler() {
 absl::Time ThreadScheduler::Now() { return absl::Now(); }
 
 TimerId ThreadScheduler::RunAt(absl::Time when, absl::AnyInvocable<void() &&> callback) {
+  absl::AnyInvocable<void() &&> dropped;  // Destroyed after the lock is released.
   absl::MutexLock lock(&mu_);
   const TimerId id = next_id_++;
+  if (stopping_) {
+    dropped = std::move(callback);
+    return id;
+  }
   const bool earliest = queue_.empty() || Key(when, id) < queue_.begin()->first;
   queue_.emplace(Key(when, id), std::move(callback));
   due_.emplace(id, when);

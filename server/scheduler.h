@@ -42,16 +42,24 @@ class Scheduler {
 };
 
 // The production Scheduler: the system clock and ONE thread that runs timers
-// in time order. Destroying it stops the thread; timers still pending are
-// destroyed without running, so destroy it only after the calls using it ended.
+// in time order. Shutdown() (or destruction) stops the thread; timers still
+// pending are destroyed without running, so stop it only after the calls using
+// it ended.
 class ThreadScheduler final : public Scheduler {
  public:
   // Starts the timer thread.
   ThreadScheduler();
   ThreadScheduler(const ThreadScheduler&) = delete;
   ThreadScheduler& operator=(const ThreadScheduler&) = delete;
-  // Stops the timer thread (waiting for a running callback to return).
+  // Calls Shutdown().
   ~ThreadScheduler() override;
+
+  // Stops the timer thread, waiting for a running callback to return, and
+  // destroys the pending timers; later RunAt() calls destroy their callbacks.
+  // Idempotent. Call it from another thread than the timer thread (a callback
+  // cannot stop its own thread): the process does at shutdown, so that the last
+  // reference to the scheduler is never dropped on its own thread.
+  void Shutdown();
 
   // absl::Now().
   absl::Time Now() override;

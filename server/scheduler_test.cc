@@ -115,6 +115,20 @@ TEST(ThreadSchedulerTest, DestructionDropsPendingTimersWithoutRunningThem) {
   EXPECT_TRUE(watch.expired());
 }
 
+TEST(ThreadSchedulerTest, ShutdownStopsTimersAndLaterOnesAreDroppedUnrun) {
+  ThreadScheduler scheduler;
+  bool ran = false;
+  scheduler.RunAt(scheduler.Now() + absl::Hours(1), [&ran] { ran = true; });
+  scheduler.Shutdown();
+  auto owned = std::make_shared<int>(7);
+  std::weak_ptr<int> watch = owned;
+  scheduler.RunAt(scheduler.Now(), [&ran, owned = std::move(owned)] { ran = true; });
+  EXPECT_TRUE(watch.expired());  // destroyed at once, not kept until destruction
+  absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_FALSE(ran);
+  scheduler.Shutdown();  // idempotent
+}
+
 TEST(WaitUntilTest, RunsWhenTheTimeComes) {
   auto scheduler = std::make_shared<FakeScheduler>();
   auto cancellation = std::make_shared<Cancellation>();
