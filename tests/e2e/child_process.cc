@@ -8,10 +8,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -30,9 +32,16 @@ absl::StatusOr<ChildProcess> ChildProcess::Start(const std::vector<std::string>&
   int err_fd = mkstemp(stderr_template);
   if (err_fd < 0) return absl::InternalError("mkstemp failed");
 
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
-  for (const auto& kv : env_overrides) env_strings.push_back(kv);
+  // The overrides replace inherited variables of the same name (getenv finds the first).
+  std::vector<std::string> env_strings = env_overrides;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const absl::string_view inherited(*e);
+    const absl::string_view name = inherited.substr(0, inherited.find('='));
+    const bool overridden = std::any_of(
+        env_overrides.begin(), env_overrides.end(),
+        [&](const std::string& kv) { return absl::StartsWith(kv, absl::StrCat(name, "=")); });
+    if (!overridden) env_strings.emplace_back(inherited);
+  }
   std::vector<char*> envp;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
@@ -87,7 +96,8 @@ ChildProcess::ChildProcess(ChildProcess&& other) noexcept
     : pid_(other.pid_),
       stdout_fd_(other.stdout_fd_),
       first_line_(std::move(other.first_line_)),
-      stderr_path_(std::move(other.stderr_path_)) {
+      stderr_path_(std::move(other.stderr_path_)),
+      stop_requested_(other.stop_requested_) {
   other.pid_ = -1;
   other.stdout_fd_ = -1;
 }
@@ -100,6 +110,7 @@ ChildProcess::~ChildProcess() {
     }
   }
   if (stdout_fd_ >= 0) close(stdout_fd_);
+  if (!stderr_path_.empty()) unlink(stderr_path_.c_str());
 }
 
 int ChildProcess::port() const {
@@ -120,6 +131,7 @@ std::string ChildProcess::ReadStderr() const {
 
 absl::StatusOr<int> ChildProcess::Stop(int signal_number, absl::Duration timeout) {
   if (pid_ <= 0) return absl::FailedPreconditionError("not running");
+  stop_requested_ = true;
   kill(pid_, signal_number);
   const absl::Time give_up = absl::Now() + timeout;
   while (absl::Now() < give_up) {
@@ -132,6 +144,14 @@ absl::StatusOr<int> ChildProcess::Stop(int signal_number, absl::Duration timeout
     absl::SleepFor(absl::Milliseconds(10));
   }
   return absl::DeadlineExceededError("process did not exit in time");
+}
+
+std::optional<int> ChildProcess::ExitedEarly() {
+  if (pid_ <= 0) return std::nullopt;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) != pid_) return std::nullopt;
+  pid_ = -1;
+  return status;
 }
 
 }  // namespace hss::testing

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,9 @@ namespace hss::testing {
 // (SIGTERM, then SIGKILL) when the object goes away.
 class ChildProcess {
  public:
-  // Starts `argv[0]` with `argv` and `env_overrides` ("NAME=value") added to
-  // the environment, and waits up to `timeout` for its first stdout line.
+  // Starts `argv[0]` with `argv` and `env_overrides` ("NAME=value", replacing an inherited
+  // variable of that name) in its environment, and waits up to `timeout` for its first stdout
+  // line.
   static absl::StatusOr<ChildProcess> Start(const std::vector<std::string>& argv,
                                             const std::vector<std::string>& env_overrides = {},
                                             absl::Duration timeout = absl::Seconds(20));
@@ -41,6 +43,11 @@ class ChildProcess {
   // Sends `signal_number` and waits up to `timeout` for the exit; returns the
   // exit status (as from waitpid) or an error on time-out.
   absl::StatusOr<int> Stop(int signal_number, absl::Duration timeout);
+  // Whether Stop() has been called.
+  bool stop_requested() const { return stop_requested_; }
+  // Reaps the process if it has exited on its own: its exit status (as from
+  // waitpid) then, nullopt while it runs or after Stop().
+  std::optional<int> ExitedEarly();
 
  private:
   ChildProcess(pid_t pid, int stdout_fd, std::string first_line, std::string stderr_path)
@@ -53,6 +60,7 @@ class ChildProcess {
   int stdout_fd_ = -1;
   std::string first_line_;
   std::string stderr_path_;
+  bool stop_requested_ = false;
 };
 
 }  // namespace hss::testing

@@ -2,11 +2,17 @@
 
 #include <curl/curl.h>
 #include <grpcpp/create_channel.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 
+#include <cstdlib>
 #include <stdexcept>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "rapidjson/document.h"
+#include "tests/e2e/sanitizer_reports.h"
 
 namespace hss::testing {
 namespace {
@@ -16,7 +22,64 @@ size_t AppendBody(char* data, size_t size, size_t count, void* out) {
   return size * count;
 }
 
+// "exit code N" or "signal N", from a waitpid status.
+std::string DescribeExit(int status) {
+  if (WIFEXITED(status)) return absl::StrCat("exit code ", WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return absl::StrCat("signal ", WTERMSIG(status));
+  return absl::StrCat("wait status ", status);
+}
+
+// The last `lines` lines of `text`.
+std::string Tail(const std::string& text, int lines) {
+  size_t start = text.size();
+  for (int i = 0; i <= lines && start > 0; ++i) {
+    start = text.rfind('\n', start - 1);
+    if (start == std::string::npos) return text;
+  }
+  return text.substr(start + 1);
+}
+
+// Stops `child` (unless the test already did) and reports what went wrong with it.
+void StopAndCheck(const char* name, std::optional<ChildProcess>& child) {
+  if (!child) return;
+  std::string problem;
+  if (!child->stop_requested()) {
+    if (std::optional<int> early = child->ExitedEarly()) {
+      problem = absl::StrCat("exited during the test (", DescribeExit(*early), ")");
+    } else if (absl::StatusOr<int> exit = child->Stop(SIGTERM, absl::Seconds(20)); !exit.ok()) {
+      problem = "did not exit within 20 s of SIGTERM";
+    } else if (!WIFEXITED(*exit) || WEXITSTATUS(*exit) != 0) {
+      problem = absl::StrCat("ended with ", DescribeExit(*exit), " on SIGTERM");
+    }
+  }
+  const std::string err = child->ReadStderr();
+  const std::vector<std::string> reports = SanitizerReportsToFailOn(err);
+  if (!reports.empty()) {
+    ADD_FAILURE() << name << " printed " << reports.size() << " sanitizer report(s)"
+                  << (problem.empty() ? "" : absl::StrCat(" and ", problem)) << "; the first:\n"
+                  << reports.front();
+  } else if (!problem.empty()) {
+    ADD_FAILURE() << name << " " << problem << "; the end of its stderr:\n" << Tail(err, 60);
+  } else if (::testing::Test::HasFailure() && std::string_view(name) == "hss-gateway") {
+    std::printf("The test failed; the end of %s's stderr:\n%s\n", name, Tail(err, 30).c_str());
+  }
+}
+
+// Under ThreadSanitizer the children keep running after a report and exit 0, so that
+// StopAndCheck can tell gRPC's own races (see sanitizer_reports.h) from ours.
+std::vector<std::string> WithSanitizerOptions(std::vector<std::string> env) {
+  if (const char* tsan = std::getenv("TSAN_OPTIONS"); tsan != nullptr) {
+    env.push_back(absl::StrCat("TSAN_OPTIONS=", tsan, " halt_on_error=0 exitcode=0"));
+  }
+  return env;
+}
+
 }  // namespace
+
+GatewayEnv::~GatewayEnv() {
+  StopAndCheck("hss-gateway", gateway_);
+  StopAndCheck("hss-sim", sim_);
+}
 
 std::string GatewayBinary() { return HSS_GATEWAY_BIN; }
 std::string SimBinary() { return HSS_SIM_BIN; }
@@ -30,7 +93,8 @@ absl::StatusOr<std::unique_ptr<GatewayEnv>> GatewayEnv::Start(GatewayEnvOptions 
     // The simulator checks the passthrough token the gateway forwards.
     std::vector<std::string> sim_argv = {SimBinary(), "--listen=127.0.0.1:0", "--auth=token"};
     sim_argv.insert(sim_argv.end(), options.sim_args.begin(), options.sim_args.end());
-    auto sim = ChildProcess::Start(sim_argv, {absl::StrCat("HSS_SIM_TOKEN=", kToken)});
+    auto sim = ChildProcess::Start(sim_argv,
+                                   WithSanitizerOptions({absl::StrCat("HSS_SIM_TOKEN=", kToken)}));
     if (!sim.ok()) return sim.status();
     env->sim_.emplace(*std::move(sim));
     endpoint = env->sim_url();
@@ -39,7 +103,7 @@ absl::StatusOr<std::unique_ptr<GatewayEnv>> GatewayEnv::Start(GatewayEnvOptions 
                                       absl::StrCat("--endpoint=", endpoint),
                                       absl::StrCat("--project_id=", kProject)};
   gw_argv.insert(gw_argv.end(), options.gateway_args.begin(), options.gateway_args.end());
-  auto gateway = ChildProcess::Start(gw_argv, options.gateway_env);
+  auto gateway = ChildProcess::Start(gw_argv, WithSanitizerOptions(options.gateway_env));
   if (!gateway.ok()) return gateway.status();
   env->gateway_.emplace(*std::move(gateway));
   return env;

@@ -52,6 +52,12 @@ class GatewayEnv {
 
   static absl::StatusOr<std::unique_ptr<GatewayEnv>> Start(GatewayEnvOptions options = {});
 
+  // Stops the gateway, then the simulator, with SIGTERM. Adds a test failure,
+  // with the end of the program's stderr, when either one exited during the
+  // test, did not exit 0 on SIGTERM or printed a sanitizer report; when the
+  // test failed anyway, prints the end of the gateway's stderr.
+  ~GatewayEnv();
+
   // "127.0.0.1:PORT" of the gateway.
   std::string gateway_target() const;
   // "http://127.0.0.1:PORT" of the simulator.
