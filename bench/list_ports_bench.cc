@@ -15,7 +15,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "bench/bench_util.h"
-#include "server/curl_transport.h"
+#include "server/http/curl_transport.h"
 #include "tests/e2e/gateway_env.h"
 
 ABSL_FLAG(int, concurrency, 32, "requests in flight at once");

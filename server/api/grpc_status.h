@@ -1,0 +1,18 @@
+#ifndef HSS_SERVER_API_GRPC_STATUS_H_
+#define HSS_SERVER_API_GRPC_STATUS_H_
+
+#include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+
+namespace hss::gateway {
+
+// Translates an internal status into the gRPC status the caller receives: the
+// same code and message, and a serialized google.rpc.Status whose details are
+// the status's google.rpc payloads (ErrorInfo, RetryInfo, RequestInfo,
+// BadRequest). The server edge is the only caller.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+}  // namespace hss::gateway
+
+#endif  // HSS_SERVER_API_GRPC_STATUS_H_

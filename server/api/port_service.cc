@@ -1,0 +1,319 @@
+#include "server/api/port_service.h"
+
+#include <memory>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/aksk_signer.h"
+#include "server/api/call_log.h"
+#include "server/runtime/log.h"
+#include "server/api/grpc_status.h"
+#include "server/api/request_validator.h"
+#include "server/runtime/status_details.h"
+
+namespace hss::gateway {
+namespace {
+
+using hss::ports::v1::ListPortsRequest;
+using hss::ports::v1::ListPortsResponse;
+using hss::ports::v1::StreamPortsRequest;
+using hss::ports::v1::StreamPortsResponse;
+
+CallContext MakeCallContext(const PortServiceOptions& options,
+                            const grpc::CallbackServerContext& context) {
+  CallContext call;
+  const auto deadline = context.deadline();
+  if (deadline != std::chrono::system_clock::time_point::max()) {
+    call.deadline = absl::FromChrono(deadline);
+  }
+  const auto& metadata = context.client_metadata();
+  call.passthrough_token = PassthroughTokenFromMetadata(metadata);
+  call.upstream_identity = options.gateway_identity;
+  if (call.upstream_identity.empty() && !call.passthrough_token.empty()) {
+    // Quotas, coalescing and the cache are per caller token; only a hash is kept.
+    call.upstream_identity =
+        absl::StrCat("token:", hss::HexSha256(call.passthrough_token).substr(0, 32));
+  }
+  if (auto it = metadata.find("cache-control"); it != metadata.end()) {
+    call.bypass_cache = absl::StrContains(
+        absl::AsciiStrToLower(absl::string_view(it->second.data(), it->second.size())), "no-cache");
+  }
+  return call;
+}
+
+// Calls `done` with the project of a request: its own, else the gateway's
+// default, else (gateway-owned credentials, a region, no default) the one IAM
+// names for the region. "" when there is none: validation then says so.
+void ResolveProject(const PortServiceOptions& options, const std::string& requested,
+                    const CallContext& call, ProjectIdCallback done) {
+  if (!requested.empty()) {
+    std::move(done)(requested);
+  } else if (!options.default_project_id.empty() || options.project_resolver == nullptr ||
+             options.region.empty()) {
+    std::move(done)(options.default_project_id);
+  } else {
+    options.project_resolver->Resolve(options.region, call, std::move(done));
+  }
+}
+
+// One ListPorts call: validate, fetch one page, finish.
+class ListPortsReactor final : public grpc::ServerUnaryReactor {
+ public:
+  ListPortsReactor(const PortServiceOptions& options, grpc::CallbackServerContext* context,
+                   const ListPortsRequest* request, ListPortsResponse* response)
+      : options_(options),
+        request_(request),
+        response_(response),
+        call_(MakeCallContext(options, *context)),
+        start_(absl::Now()) {}
+
+  void Start(PortsConnection& connection) {
+    ResolveProject(options_, request_->project_id(), call_,
+                   [this, &connection](absl::StatusOr<std::string> project) {
+                     if (!project.ok()) {
+                       Done(project.status());
+                       return;
+                     }
+                     Fetch(connection, *project);
+                   });
+  }
+
+  void OnCancel() override { call_.cancellation->Cancel(); }
+  void OnDone() override { delete this; }
+
+ private:
+  void Fetch(PortsConnection& connection, const std::string& project_id) {
+    if (absl::Status status = ValidateListPortsRequest(*request_, project_id); !status.ok()) {
+      Done(std::move(status));
+      return;
+    }
+    connection.AsyncListPorts(call_, project_id, *request_, [this](absl::StatusOr<PortsPage> page) {
+      if (!page.ok()) {
+        Done(page.status());
+        return;
+      }
+      http_status_ = page->http_status;
+      request_id_ = std::move(page->request_id);
+      *response_ = std::move(page->response);
+      Done(absl::OkStatus());
+    });
+  }
+
+  void Done(absl::Status status) {
+    if (!status.ok()) {
+      if (auto info = GetErrorInfo(status)) {
+        const auto& meta = info->metadata();
+        if (auto it = meta.find(std::string(kMetaHttpStatus)); it != meta.end()) {
+          http_status_ = std::atoi(it->second.c_str());
+        }
+        if (auto it = meta.find(std::string(kMetaUpstreamRequestId)); it != meta.end()) {
+          request_id_ = it->second;
+        }
+      }
+    }
+    if (options_.log_calls) {
+      CallRecord record;
+      record.method = "ListPorts";
+      record.host_id = request_->host_id();
+      record.status = status;
+      record.http_status = http_status_;
+      record.latency = absl::Now() - start_;
+      record.request_id = request_id_;
+      record.pages = http_status_ != 0 ? 1 : 0;
+      record.ports = status.ok() ? response_->data_list_size() : 0;
+      WriteLogLine(FormatCallRecord(record, absl::Now()));
+    }
+    Finish(ToGrpcStatus(status));
+  }
+
+  const PortServiceOptions& options_;
+  const ListPortsRequest* const request_;
+  ListPortsResponse* const response_;
+  CallContext call_;
+  const absl::Time start_;
+  int http_status_ = 0;
+  std::string request_id_;
+};
+
+// The ListPortsRequest that fetches the pages of a StreamPorts walk (without limit/offset).
+ListPortsRequest WalkQuery(const StreamPortsRequest& r) {
+  ListPortsRequest q;
+  q.set_project_id(r.project_id());
+  q.set_host_id(r.host_id());
+  q.set_host_name(r.host_name());
+  q.set_host_ip(r.host_ip());
+  if (r.has_port()) q.set_port(r.port());
+  q.set_type(r.type());
+  q.set_status(r.status());
+  q.set_enterprise_project_id(r.enterprise_project_id());
+  q.set_category(r.category());
+  return q;
+}
+
+// One StreamPorts call: walks the pages and writes each one, one write at a time.
+// Shared ownership keeps it alive while a walk notification is running; gRPC's
+// OnDone drops the self-reference.
+class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResponse>,
+                                 public std::enable_shared_from_this<StreamPortsReactor> {
+ public:
+  // Pages of this many ports when the request leaves page_size at 0.
+  static constexpr int kDefaultPageSize = 200;
+
+  StreamPortsReactor(const PortServiceOptions& options, grpc::CallbackServerContext* context,
+                     const StreamPortsRequest* request)
+      : options_(options),
+        request_(*request),
+        call_(MakeCallContext(options, *context)),
+        start_(absl::Now()) {}
+
+  void Start(PortsConnection& connection) {
+    self_ = shared_from_this();
+    ResolveProject(options_, request_.project_id(), call_,
+                   [self = self_, &connection](absl::StatusOr<std::string> project) {
+                     if (!project.ok()) {
+                       absl::MutexLock lock(&self->mu_);
+                       self->FinishLocked(project.status());
+                       return;
+                     }
+                     self->Walk(connection, *project);
+                   });
+  }
+
+  void Walk(PortsConnection& connection, const std::string& project_id) {
+    if (absl::Status status = ValidateStreamPortsRequest(request_, project_id); !status.ok()) {
+      absl::MutexLock lock(&mu_);
+      FinishLocked(std::move(status));
+      return;
+    }
+    const int page_size = request_.page_size() == 0 ? kDefaultPageSize : request_.page_size();
+    std::weak_ptr<StreamPortsReactor> weak = weak_from_this();
+    auto walk = connection.NewWalk(call_, project_id, WalkQuery(request_), page_size,
+                                   request_.start_offset(), [weak] {
+                                     if (auto self = weak.lock()) self->Pump();
+                                   });
+    {
+      absl::MutexLock lock(&mu_);
+      walk_ = walk;
+    }
+    walk->Start();
+    Pump();
+  }
+
+  void OnWriteDone(bool ok) override {
+    {
+      absl::MutexLock lock(&mu_);
+      writing_ = false;
+    }
+    // A failed write means the caller is gone: stop fetching.
+    if (!ok) call_.cancellation->Cancel();
+    Pump();
+  }
+
+  void OnCancel() override { call_.cancellation->Cancel(); }
+
+  void OnDone() override { self_.reset(); }
+
+ private:
+  // Moves the stream forward: writes the next page if no write is outstanding,
+  // or finishes when the walk is over. Re-entrant calls (e.g. from a walk
+  // notification during Next()) are folded into the running one.
+  void Pump() {
+    absl::MutexLock lock(&mu_);
+    if (pumping_) {
+      pump_again_ = true;
+      return;
+    }
+    pumping_ = true;
+    do {
+      pump_again_ = false;
+      if (finished_ || writing_ || walk_ == nullptr) break;
+      mu_.Unlock();
+      PageWalk::Step step = walk_->Next();
+      mu_.Lock();
+      if (step.kind == PageWalk::Step::kPage) {
+        ports_ += step.page.ports_size();
+        current_ = std::move(step.page);
+        writing_ = true;
+        StartWrite(&current_);
+      } else if (step.kind == PageWalk::Step::kDone) {
+        FinishLocked(std::move(step.status));
+      }
+    } while (pump_again_);
+    pumping_ = false;
+  }
+
+  void FinishLocked(absl::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_) return;
+    finished_ = true;
+    if (options_.log_calls) {
+      PageWalk::Stats stats = walk_ != nullptr ? walk_->stats() : PageWalk::Stats();
+      CallRecord record;
+      record.method = "StreamPorts";
+      record.host_id = request_.host_id();
+      record.status = status;
+      record.http_status = stats.last_http_status;
+      record.latency = absl::Now() - start_;
+      record.request_id = stats.last_request_id;
+      record.pages = stats.pages_fetched;
+      record.ports = ports_;
+      WriteLogLine(FormatCallRecord(record, absl::Now()));
+    }
+    Finish(ToGrpcStatus(status));
+  }
+
+  const PortServiceOptions& options_;
+  const StreamPortsRequest request_;
+  CallContext call_;
+  const absl::Time start_;
+  std::shared_ptr<StreamPortsReactor> self_;
+
+  absl::Mutex mu_;
+  std::shared_ptr<PageWalk> walk_ ABSL_GUARDED_BY(mu_);
+  bool pumping_ ABSL_GUARDED_BY(mu_) = false;
+  bool pump_again_ ABSL_GUARDED_BY(mu_) = false;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  long long ports_ ABSL_GUARDED_BY(mu_) = 0;
+  StreamPortsResponse current_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace
+
+std::string PassthroughTokenFromMetadata(
+    const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) {
+  if (auto it = metadata.find("x-auth-token"); it != metadata.end()) {
+    return std::string(it->second.data(), it->second.size());
+  }
+  if (auto it = metadata.find("authorization"); it != metadata.end()) {
+    absl::string_view value(it->second.data(), it->second.size());
+    constexpr absl::string_view kBearer = "bearer ";
+    if (value.size() > kBearer.size() && absl::StartsWithIgnoreCase(value, kBearer)) {
+      return std::string(absl::StripAsciiWhitespace(value.substr(kBearer.size())));
+    }
+  }
+  return "";
+}
+
+PortService::PortService(PortServiceOptions options, std::shared_ptr<PortsConnection> connection)
+    : options_(std::move(options)), connection_(std::move(connection)) {}
+
+grpc::ServerUnaryReactor* PortService::ListPorts(grpc::CallbackServerContext* context,
+                                                 const ListPortsRequest* request,
+                                                 ListPortsResponse* response) {
+  auto* reactor = new ListPortsReactor(options_, context, request, response);
+  reactor->Start(*connection_);
+  return reactor;
+}
+
+grpc::ServerWriteReactor<StreamPortsResponse>* PortService::StreamPorts(
+    grpc::CallbackServerContext* context, const StreamPortsRequest* request) {
+  auto reactor = std::make_shared<StreamPortsReactor>(options_, context, request);
+  reactor->Start(*connection_);
+  return reactor.get();
+}
+
+}  // namespace hss::gateway

@@ -1,0 +1,58 @@
+#ifndef HSS_SERVER_API_PORT_SERVICE_H_
+#define HSS_SERVER_API_PORT_SERVICE_H_
+
+#include <memory>
+#include <string>
+
+#include "hss/ports/v1/ports.grpc.pb.h"
+#include "server/connection/ports_connection.h"
+#include "server/auth/project_resolver.h"
+
+namespace hss::gateway {
+
+// Settings of the gRPC service, fixed at start-up.
+struct PortServiceOptions {
+  // Project used when a request leaves project_id empty; may be empty.
+  std::string default_project_id;
+  // Write one structured log line per finished call.
+  bool log_calls = true;
+  // Resolves the project of `region` through IAM when neither the request nor
+  // the gateway names one; may be null (then project_id is required).
+  std::shared_ptr<ProjectResolver> project_resolver;
+  // The region whose project `project_resolver` looks up.
+  std::string region;
+  // Who the upstream sees when the gateway uses its own credentials (e.g. a
+  // hash of the AK); empty in passthrough mode, where each caller's token
+  // hash is used. Keys quotas, coalescing and the cache.
+  std::string gateway_identity;
+};
+
+// hss.ports.v1.PortService on gRPC's callback API: each call is a reactor that
+// validates the request, starts the upstream work and finishes from the
+// completion callback, so no thread waits on a call. This is the only place
+// where absl::Status becomes grpc::Status.
+class PortService final : public hss::ports::v1::PortService::CallbackService {
+ public:
+  PortService(PortServiceOptions options, std::shared_ptr<PortsConnection> connection);
+
+  grpc::ServerUnaryReactor* ListPorts(grpc::CallbackServerContext* context,
+                                      const hss::ports::v1::ListPortsRequest* request,
+                                      hss::ports::v1::ListPortsResponse* response) override;
+
+  grpc::ServerWriteReactor<hss::ports::v1::StreamPortsResponse>* StreamPorts(
+      grpc::CallbackServerContext* context,
+      const hss::ports::v1::StreamPortsRequest* request) override;
+
+ private:
+  const PortServiceOptions options_;
+  const std::shared_ptr<PortsConnection> connection_;
+};
+
+// Returns the caller's upstream token from metadata `x-auth-token`, or from
+// `authorization: Bearer <token>`; empty if neither is present.
+std::string PassthroughTokenFromMetadata(
+    const std::multimap<grpc::string_ref, grpc::string_ref>& metadata);
+
+}  // namespace hss::gateway
+
+#endif  // HSS_SERVER_API_PORT_SERVICE_H_

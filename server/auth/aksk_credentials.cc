@@ -1,0 +1,151 @@
+#include "server/auth/aksk_credentials.h"
+
+#include <string_view>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "common/aksk_signer.h"
+#include "server/runtime/status_details.h"
+
+namespace hss::gateway {
+namespace {
+
+absl::Status UrlError(absl::string_view what) {
+  return MakeError(absl::StatusCode::kInternal,
+                   absl::StrCat("cannot sign the upstream request: ", what), "SIGNING_FAILED");
+}
+
+std::string_view Std(absl::string_view s) { return std::string_view(s.data(), s.size()); }
+
+bool IsHeader(const HttpHeader& header, absl::string_view name) {
+  return absl::EqualsIgnoreCase(header.first, name);
+}
+
+}  // namespace
+
+absl::StatusOr<SigningUrl> ParseSigningUrl(absl::string_view url) {
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == absl::string_view::npos) return UrlError("the URL has no scheme");
+  const std::string scheme = absl::AsciiStrToLower(url.substr(0, scheme_end));
+  if (scheme != "http" && scheme != "https") return UrlError("the URL is not http(s)");
+  absl::string_view rest = url.substr(scheme_end + 3);
+  if (const std::size_t hash = rest.find('#'); hash != absl::string_view::npos) {
+    rest = rest.substr(0, hash);
+  }
+  const std::size_t authority_end = rest.find_first_of("/?");
+  absl::string_view authority = rest.substr(0, authority_end);
+  absl::string_view target =
+      authority_end == absl::string_view::npos ? absl::string_view() : rest.substr(authority_end);
+  if (const std::size_t at = authority.rfind('@'); at != absl::string_view::npos) {
+    authority = authority.substr(at + 1);
+  }
+  absl::string_view host = authority;
+  absl::string_view port;
+  if (absl::StartsWith(authority, "[")) {
+    const std::size_t close = authority.find(']');
+    if (close == absl::string_view::npos) return UrlError("the URL's IPv6 host lacks ']'");
+    host = authority.substr(0, close + 1);
+    absl::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return UrlError("the URL's host is malformed");
+      port = after.substr(1);
+    }
+  } else if (const std::size_t colon = authority.rfind(':'); colon != absl::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  if (host.empty()) return UrlError("the URL has no host");
+  for (char c : port) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) {
+      return UrlError("the URL's port is not a number");
+    }
+  }
+  SigningUrl out;
+  const bool default_port =
+      port.empty() || (scheme == "http" && port == "80") || (scheme == "https" && port == "443");
+  out.host = default_port ? std::string(host) : absl::StrCat(host, ":", port);
+
+  const std::size_t question = target.find('?');
+  absl::string_view raw_path = target.substr(0, question);
+  absl::string_view raw_query =
+      question == absl::string_view::npos ? absl::string_view() : target.substr(question + 1);
+  if (raw_path.empty()) raw_path = "/";
+  auto path = hss::PercentDecode(Std(raw_path));
+  if (!path) return UrlError("the URL's path has a malformed %-escape");
+  out.path = *std::move(path);
+  auto query = hss::ParseQuery(Std(raw_query));
+  if (!query) return UrlError("the URL's query has a malformed %-escape");
+  out.query = *std::move(query);
+
+  // The project is the segment after "v5", decoded on its own so that an
+  // escaped '/' could not shift it.
+  std::vector<absl::string_view> segments = absl::StrSplit(raw_path, '/');
+  for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
+    if (segments[i] == "v5" && !segments[i + 1].empty()) {
+      auto project = hss::PercentDecode(Std(segments[i + 1]));
+      if (project) out.project_id = *std::move(project);
+      break;
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<HttpRequest> SignHttpRequest(HttpRequest request, const AkskCredential& credential,
+                                            absl::Time now, absl::string_view default_project_id) {
+  auto url = ParseSigningUrl(request.url);
+  if (!url.ok()) return url.status();
+
+  std::string project_id = url->project_id;
+  std::vector<HttpHeader> kept;
+  kept.reserve(request.headers.size() + 5);
+  for (auto& header : request.headers) {
+    if (IsHeader(header, "X-Project-Id")) {
+      if (project_id.empty()) project_id = header.second;
+      continue;
+    }
+    if (IsHeader(header, "Host") || IsHeader(header, "X-Sdk-Date") ||
+        IsHeader(header, "X-Security-Token") || IsHeader(header, "Authorization")) {
+      continue;
+    }
+    kept.push_back(std::move(header));
+  }
+  if (project_id.empty()) project_id = std::string(default_project_id);
+  if (project_id.empty()) project_id = credential.project_id;
+
+  hss::SigningRequest signing;
+  signing.method = request.method;
+  signing.path = std::move(url->path);
+  signing.query = std::move(url->query);
+  signing.body = request.body;
+  signing.headers.emplace_back("Host", url->host);
+  signing.headers.emplace_back(std::string(hss::kSdkDateHeader),
+                               hss::FormatSdkDate(absl::ToUnixSeconds(now)));
+  if (!project_id.empty()) signing.headers.emplace_back("X-Project-Id", project_id);
+  if (!credential.security_token.empty()) {
+    signing.headers.emplace_back("X-Security-Token", credential.security_token);
+  }
+  std::string authorization = hss::AuthorizationHeader(signing, credential.ak, credential.sk);
+
+  for (auto& header : signing.headers) kept.push_back(std::move(header));
+  kept.emplace_back("Authorization", std::move(authorization));
+  request.headers = std::move(kept);
+  return request;
+}
+
+AkskCredentials::AkskCredentials(std::shared_ptr<CredentialSource> source,
+                                 AkskCredentialsOptions options)
+    : source_(std::move(source)), options_(std::move(options)) {}
+
+void AkskCredentials::Authorize(HttpRequest request, const CallContext& /*context*/,
+                                AuthorizeCallback done) {
+  std::shared_ptr<const AkskCredential> credential = source_->Current();
+  const absl::Time now = options_.clock ? options_.clock() : absl::Now();
+  std::move(done)(
+      SignHttpRequest(std::move(request), *credential, now, options_.default_project_id));
+}
+
+}  // namespace hss::gateway

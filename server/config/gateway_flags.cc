@@ -1,0 +1,250 @@
+// The gateway's command-line flags and their translation into GatewayOptions.
+#include <algorithm>
+#include <string>
+#include <thread>
+#include <tuple>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "server/config/gateway_flags.h"
+
+ABSL_FLAG(std::string, listen, "[::]:50051", "gRPC listen address, e.g. 127.0.0.1:50051");
+ABSL_FLAG(std::string, endpoint, "",
+          "HSS base URL, e.g. https://hss.cn-north-4.myhuaweicloud.com; default from --region");
+ABSL_FLAG(std::string, region, "",
+          "Huawei Cloud region, e.g. cn-north-4 (sets the endpoint, the IAM endpoint and the "
+          "project looked up when none is configured)");
+ABSL_FLAG(std::string, project_id, "",
+          "project used when a request has none; default env HUAWEICLOUD_SDK_PROJECT_ID");
+ABSL_FLAG(std::string, auth, "passthrough",
+          "upstream auth: passthrough (forward the caller's x-auth-token), token (env "
+          "HSS_AUTH_TOKEN), aksk (AK/SK signature; env HUAWEICLOUD_SDK_AK/_SK or the SDK "
+          "credentials file) or password (IAM tokens for --iam_user; password in env "
+          "HSS_IAM_PASSWORD or --iam_password_file)");
+ABSL_FLAG(std::string, iam_endpoint, "",
+          "IAM base URL; default env HUAWEICLOUD_SDK_IAM_ENDPOINT, else "
+          "https://iam.<region>.myhuaweicloud.com, else https://iam.myhuaweicloud.com");
+ABSL_FLAG(std::string, iam_user, "", "--auth=password: IAM user name");
+ABSL_FLAG(std::string, iam_domain, "", "--auth=password: account (domain) name of --iam_user");
+ABSL_FLAG(std::string, iam_project, "",
+          "--auth=password: project name the tokens are scoped to (default: --region)");
+ABSL_FLAG(std::string, iam_password_file, "",
+          "--auth=password: file holding the password (mode 0600; re-read for each token); "
+          "default: env HSS_IAM_PASSWORD");
+ABSL_FLAG(absl::Duration, upstream_timeout, absl::Seconds(30),
+          "upper bound of one upstream attempt (the caller's deadline may be shorter)");
+ABSL_FLAG(absl::Duration, deadline_margin, absl::Milliseconds(20),
+          "time kept back from the caller's deadline to answer with a precise status");
+ABSL_FLAG(int64_t, max_response_bytes, 8 * 1024 * 1024,
+          "largest upstream response body accepted; larger → RESOURCE_EXHAUSTED");
+ABSL_FLAG(int32_t, max_upstream_connections, 64, "open connections to the upstream host at most");
+ABSL_FLAG(absl::Duration, connect_timeout, absl::Seconds(10), "upstream connection set-up limit");
+ABSL_FLAG(std::string, ca_file, "", "PEM file of CAs trusted for the upstream (default: system)");
+ABSL_FLAG(bool, insecure_skip_tls_verify, false,
+          "DANGEROUS: do not verify the upstream's TLS certificate (test endpoints only)");
+ABSL_FLAG(std::string, proxy, "", "HTTP(S) proxy URL for upstream requests (default: none)");
+ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(15),
+          "on SIGTERM/SIGINT, how long in-flight calls may finish before they are cancelled");
+ABSL_FLAG(int32_t, stream_prefetch_pages, 2,
+          "StreamPorts: upstream pages fetched ahead of a consumer, at most (1-16)");
+ABSL_FLAG(int32_t, decode_threads, 0,
+          "threads that map large upstream pages to messages, off the transport thread; "
+          "0: the transport thread maps them; -1: one per core");
+ABSL_FLAG(bool, log_calls, true, "write one JSON log line per finished call to stderr");
+
+// Upstream protection (server/protection_options.h).
+ABSL_FLAG(int32_t, retry_max_attempts, 4, "upstream attempts per call at most (1 = no retry)");
+ABSL_FLAG(absl::Duration, retry_max_elapsed, absl::Seconds(20),
+          "no retry starts this long after a call's first attempt");
+ABSL_FLAG(absl::Duration, retry_initial_backoff, absl::Milliseconds(200),
+          "first backoff of UNAVAILABLE retries (exponential, full jitter)");
+ABSL_FLAG(absl::Duration, retry_max_backoff, absl::Seconds(5), "longest backoff between attempts");
+ABSL_FLAG(absl::Duration, retry_throttled_backoff, absl::Seconds(2),
+          "base backoff after a 429 without Retry-After");
+ABSL_FLAG(int32_t, rate_limit_per_identity, -1,
+          "upstream calls per minute per upstream identity; -1: the endpoint's default (HSS: 5 "
+          "for Huawei Cloud endpoints, unlimited otherwise), 0: unlimited");
+ABSL_FLAG(int32_t, rate_limit_per_identity_burst, -1,
+          "calls an idle identity may make at once; -1: the endpoint's default");
+ABSL_FLAG(
+    int32_t, rate_limit_total, -1,
+    "upstream calls per minute in total; -1: the endpoint's default (HSS: 600), 0: unlimited");
+ABSL_FLAG(int32_t, rate_limit_total_burst, -1, "total burst; -1: the endpoint's default");
+ABSL_FLAG(absl::Duration, rate_limit_max_wait, absl::Minutes(2),
+          "longest a call waits for a rate-limit token (its deadline may be shorter)");
+ABSL_FLAG(bool, cache, false, "cache pages per identity and query (opt-in)");
+ABSL_FLAG(absl::Duration, cache_ttl, absl::Seconds(30), "how long a cached page is served");
+ABSL_FLAG(int64_t, cache_max_bytes, int64_t{64} << 20, "memory budget of the page cache (LRU)");
+ABSL_FLAG(int32_t, breaker_failure_threshold, 10,
+          "consecutive calls failed by upstream transport/5xx errors (after retries) that open "
+          "the circuit breaker (0: off)");
+ABSL_FLAG(absl::Duration, breaker_cool_down, absl::Seconds(10),
+          "how long an open breaker fails calls fast before it lets one probe through");
+
+namespace hss::gateway {
+
+namespace {
+
+// Reads the protection flags over the endpoint's defaults.
+absl::Status ProtectionFromFlags(absl::string_view endpoint, ProtectionOptions& p) {
+  p = ProtectionOptionsForEndpoint(endpoint);
+  p.retry.max_attempts = absl::GetFlag(FLAGS_retry_max_attempts);
+  p.retry.max_elapsed = absl::GetFlag(FLAGS_retry_max_elapsed);
+  p.retry.initial_backoff = absl::GetFlag(FLAGS_retry_initial_backoff);
+  p.retry.max_backoff = absl::GetFlag(FLAGS_retry_max_backoff);
+  p.retry.throttled_base_backoff = absl::GetFlag(FLAGS_retry_throttled_backoff);
+  if (p.retry.max_attempts < 1)
+    return absl::InvalidArgumentError("--retry_max_attempts must be ≥ 1");
+  auto override_limit = [](int32_t flag, int& value, const char* name) -> absl::Status {
+    if (flag < -1) return absl::InvalidArgumentError(absl::StrCat("--", name, " must be ≥ -1"));
+    if (flag >= 0) value = flag;
+    return absl::OkStatus();
+  };
+  for (auto [flag, value, name] :
+       {std::tuple{absl::GetFlag(FLAGS_rate_limit_per_identity),
+                   &p.rate_limit.per_identity_per_minute, "rate_limit_per_identity"},
+        std::tuple{absl::GetFlag(FLAGS_rate_limit_per_identity_burst),
+                   &p.rate_limit.per_identity_burst, "rate_limit_per_identity_burst"},
+        std::tuple{absl::GetFlag(FLAGS_rate_limit_total), &p.rate_limit.total_per_minute,
+                   "rate_limit_total"},
+        std::tuple{absl::GetFlag(FLAGS_rate_limit_total_burst), &p.rate_limit.total_burst,
+                   "rate_limit_total_burst"}}) {
+    if (absl::Status s = override_limit(flag, *value, name); !s.ok()) return s;
+  }
+  p.rate_limit.max_wait = absl::GetFlag(FLAGS_rate_limit_max_wait);
+  p.cache.enabled = absl::GetFlag(FLAGS_cache);
+  p.cache.ttl = absl::GetFlag(FLAGS_cache_ttl);
+  p.cache.max_bytes = absl::GetFlag(FLAGS_cache_max_bytes);
+  p.breaker.failure_threshold = absl::GetFlag(FLAGS_breaker_failure_threshold);
+  p.breaker.cool_down = absl::GetFlag(FLAGS_breaker_cool_down);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<GatewayOptions> GatewayOptionsFromFlags(EnvLookup env) {
+  GatewayOptions o;
+  o.listen = absl::GetFlag(FLAGS_listen);
+  if (o.listen.empty()) return absl::InvalidArgumentError("--listen must not be empty");
+
+  o.endpoint = absl::GetFlag(FLAGS_endpoint);
+  const std::string region = absl::GetFlag(FLAGS_region);
+  if (o.endpoint.empty()) {
+    if (region.empty()) {
+      return absl::InvalidArgumentError(
+          "set --endpoint=URL (e.g. http://127.0.0.1:8080 for hss-sim) or --region=REGION "
+          "(e.g. cn-north-4)");
+    }
+    auto endpoint = EndpointForRegion(region, env);
+    if (!endpoint.ok()) return endpoint.status();
+    o.endpoint = *std::move(endpoint);
+  }
+  while (!o.endpoint.empty() && o.endpoint.back() == '/') o.endpoint.pop_back();
+  if (!absl::StartsWith(o.endpoint, "http://") && !absl::StartsWith(o.endpoint, "https://")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--endpoint must start with http:// or https://; got \"", o.endpoint, "\""));
+  }
+
+  o.default_project_id = absl::GetFlag(FLAGS_project_id);
+  if (o.default_project_id.empty()) o.default_project_id = env("HUAWEICLOUD_SDK_PROJECT_ID");
+
+  o.region = region;
+  if (!region.empty()) {
+    // Validates the region even when --endpoint is given (it names IAM's endpoint and project).
+    if (auto endpoint = EndpointForRegion(region, env); !endpoint.ok()) return endpoint.status();
+  }
+
+  const std::string auth = absl::GetFlag(FLAGS_auth);
+  if (auth == "passthrough") {
+    o.auth = AuthMode::kPassthrough;
+  } else if (auth == "token") {
+    o.auth = AuthMode::kToken;
+    o.token = env("HSS_AUTH_TOKEN");
+    if (o.token.empty()) {
+      return absl::InvalidArgumentError(
+          "--auth=token needs the IAM token in env HSS_AUTH_TOKEN (secrets are never flags)");
+    }
+  } else if (auth == "aksk") {
+    o.auth = AuthMode::kAksk;
+    o.sdk = ReadSdkEnvironment(env);
+  } else if (auth == "password") {
+    o.auth = AuthMode::kPassword;
+    o.iam_user = absl::GetFlag(FLAGS_iam_user);
+    o.iam_domain = absl::GetFlag(FLAGS_iam_domain);
+    if (o.iam_user.empty() || o.iam_domain.empty()) {
+      return absl::InvalidArgumentError(
+          "--auth=password needs --iam_user=NAME and --iam_domain=ACCOUNT (the account the IAM "
+          "user belongs to)");
+    }
+    o.iam_project = absl::GetFlag(FLAGS_iam_project);
+    if (o.iam_project.empty()) o.iam_project = region;
+    if (o.iam_project.empty()) {
+      return absl::InvalidArgumentError(
+          "--auth=password needs the token scope: --iam_project=NAME or --region=REGION");
+    }
+    o.iam_password_file = absl::GetFlag(FLAGS_iam_password_file);
+    o.iam_password = env("HSS_IAM_PASSWORD");
+    if (o.iam_password_file.empty() == o.iam_password.empty()) {
+      return absl::InvalidArgumentError(
+          o.iam_password.empty()
+              ? "--auth=password needs the password in env HSS_IAM_PASSWORD or in a file named by "
+                "--iam_password_file (secrets are never flags)"
+              : "set the IAM password in env HSS_IAM_PASSWORD or --iam_password_file, not both");
+    }
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--auth must be passthrough, token, aksk or password; got \"", auth, "\""));
+  }
+
+  o.iam_endpoint = absl::GetFlag(FLAGS_iam_endpoint);
+  if (o.iam_endpoint.empty()) o.iam_endpoint = env("HUAWEICLOUD_SDK_IAM_ENDPOINT");
+  o.iam_endpoint_explicit = !o.iam_endpoint.empty();
+  if (o.iam_endpoint.empty()) o.iam_endpoint = IamEndpointForRegion(region);
+  while (!o.iam_endpoint.empty() && o.iam_endpoint.back() == '/') o.iam_endpoint.pop_back();
+  if (!absl::StartsWith(o.iam_endpoint, "http://") &&
+      !absl::StartsWith(o.iam_endpoint, "https://")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--iam_endpoint must start with http:// or https://; got \"", o.iam_endpoint, "\""));
+  }
+
+  o.upstream_timeout = absl::GetFlag(FLAGS_upstream_timeout);
+  o.deadline_margin = absl::GetFlag(FLAGS_deadline_margin);
+  o.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
+  if (o.upstream_timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--upstream_timeout must be positive");
+  }
+  if (o.deadline_margin < absl::ZeroDuration() || o.drain_timeout < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--deadline_margin and --drain_timeout must not be negative");
+  }
+  o.log_calls = absl::GetFlag(FLAGS_log_calls);
+  o.stream_prefetch_pages = absl::GetFlag(FLAGS_stream_prefetch_pages);
+  if (o.stream_prefetch_pages < 1 || o.stream_prefetch_pages > 16) {
+    return absl::InvalidArgumentError("--stream_prefetch_pages must be 1-16");
+  }
+  o.decode_threads = absl::GetFlag(FLAGS_decode_threads);
+  if (o.decode_threads == -1) {
+    o.decode_threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }
+  if (o.decode_threads < 0 || o.decode_threads > 64) {
+    return absl::InvalidArgumentError("--decode_threads must be -1 (one per core) or 0-64");
+  }
+
+  const int64_t max_bytes = absl::GetFlag(FLAGS_max_response_bytes);
+  if (max_bytes < 1024) return absl::InvalidArgumentError("--max_response_bytes must be ≥ 1024");
+  o.transport.max_response_bytes = static_cast<std::size_t>(max_bytes);
+  const int32_t connections = absl::GetFlag(FLAGS_max_upstream_connections);
+  if (connections < 1) return absl::InvalidArgumentError("--max_upstream_connections must be ≥ 1");
+  o.transport.max_host_connections = connections;
+  o.transport.connect_timeout = absl::GetFlag(FLAGS_connect_timeout);
+  o.transport.ca_file = absl::GetFlag(FLAGS_ca_file);
+  o.transport.insecure_skip_tls_verify = absl::GetFlag(FLAGS_insecure_skip_tls_verify);
+  o.transport.proxy = absl::GetFlag(FLAGS_proxy);
+  if (absl::Status status = ProtectionFromFlags(o.endpoint, o.protection); !status.ok()) {
+    return status;
+  }
+  return o;
+}
+
+}  // namespace hss::gateway

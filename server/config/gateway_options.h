@@ -1,0 +1,107 @@
+#ifndef HSS_SERVER_CONFIG_GATEWAY_OPTIONS_H_
+#define HSS_SERVER_CONFIG_GATEWAY_OPTIONS_H_
+
+#include <string>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "server/auth/credential_source.h"
+#include "server/http/curl_transport.h"
+#include "server/protection/protection_options.h"
+
+namespace hss::gateway {
+
+// How the gateway authenticates to HSS.
+enum class AuthMode {
+  // Forward each caller's own token (metadata x-auth-token / authorization: Bearer).
+  kPassthrough,
+  // Send one token from env HSS_AUTH_TOKEN.
+  kToken,
+  // Sign every request with the gateway's AK/SK (env HUAWEICLOUD_SDK_AK/_SK or
+  // the SDK credentials file; see credential_source.h).
+  kAksk,
+  // Get IAM tokens for an IAM user and password (see iam_token_credentials.h).
+  kPassword,
+};
+
+// Returns the --auth spelling of `mode`, e.g. "aksk".
+absl::string_view AuthModeName(AuthMode mode);
+
+// Everything the gateway needs, read once at start-up (from flags and the
+// environment) and passed down; nothing below main() reads flags or env.
+struct GatewayOptions {
+  // gRPC listen address, e.g. "[::]:50051" or "127.0.0.1:0".
+  std::string listen = "[::]:50051";
+  // HSS base URL, without a trailing slash.
+  std::string endpoint;
+  // Project used when a request leaves project_id empty; may be empty.
+  std::string default_project_id;
+  // How to authenticate upstream.
+  AuthMode auth = AuthMode::kPassthrough;
+  // The token for AuthMode::kToken. Secret: never logged.
+  std::string token;
+  // The region (--region), e.g. "cn-north-4"; may be empty. Names the project
+  // that is discovered through IAM when no project id is configured.
+  std::string region;
+  // IAM base URL without a trailing '/': --iam_endpoint, else env
+  // HUAWEICLOUD_SDK_IAM_ENDPOINT, else https://iam.<region>.myhuaweicloud.com,
+  // else https://iam.myhuaweicloud.com.
+  std::string iam_endpoint;
+  // True when iam_endpoint came from the flag or the environment; otherwise
+  // an iam_endpoint in the credentials file replaces the derived one.
+  bool iam_endpoint_explicit = false;
+  // The official SDKs' environment variables (AuthMode::kAksk). Holds secrets.
+  SdkEnvironment sdk;
+  // AuthMode::kPassword: the IAM user name (--iam_user).
+  std::string iam_user;
+  // AuthMode::kPassword: the account (domain) name (--iam_domain).
+  std::string iam_domain;
+  // AuthMode::kPassword: the token scope's project name (--iam_project,
+  // default the region).
+  std::string iam_project;
+  // AuthMode::kPassword: the password from env HSS_IAM_PASSWORD, when
+  // iam_password_file is empty. Secret: never logged.
+  std::string iam_password;
+  // AuthMode::kPassword: a file holding the password (--iam_password_file),
+  // re-read for every token request.
+  std::string iam_password_file;
+  // Upper bound of one upstream attempt.
+  absl::Duration upstream_timeout = absl::Seconds(30);
+  // Kept back from the caller's deadline to answer precisely in time.
+  absl::Duration deadline_margin = absl::Milliseconds(20);
+  // How long SIGTERM waits for in-flight calls before cancelling them.
+  absl::Duration drain_timeout = absl::Seconds(15);
+  // StreamPorts: pages fetched ahead of a consumer, at most (per stream).
+  int stream_prefetch_pages = 2;
+  // Threads mapping large upstream pages off the transport thread; 0: none.
+  int decode_threads = 0;
+  // Write one log line per call.
+  bool log_calls = true;
+  // Retries, rate limits, coalescing, cache and circuit breaker in front of
+  // the upstream (limits default to the endpoint's own: see rate_limiter.h).
+  ProtectionOptions protection;
+  // libcurl settings.
+  CurlTransportOptions transport;
+};
+
+// Looks up an environment variable; returns "" when unset.
+using EnvLookup = absl::FunctionRef<std::string(absl::string_view name)>;
+
+// Returns the HSS endpoint of `region`: env HUAWEICLOUD_SDK_REGION_HSS_<REGION>
+// (upper case, '-' → '_') if set, else https://hss.<region>.myhuaweicloud.com,
+// except eu-west-101 (…myhuaweicloud.eu). Fails on a malformed region name.
+absl::StatusOr<std::string> EndpointForRegion(absl::string_view region, EnvLookup env);
+
+// Returns the IAM endpoint of `region`: https://iam.<region>.myhuaweicloud.com
+// (eu-west-101: …myhuaweicloud.eu), or https://iam.myhuaweicloud.com when
+// `region` is empty. Expects a region EndpointForRegion() accepts.
+std::string IamEndpointForRegion(absl::string_view region);
+
+// Returns the value of environment variable `name`, or "" (for EnvLookup).
+std::string GetEnv(absl::string_view name);
+
+}  // namespace hss::gateway
+
+#endif  // HSS_SERVER_CONFIG_GATEWAY_OPTIONS_H_

@@ -1,0 +1,206 @@
+#include "server/connection/page_walk.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/hash/hash.h"
+#include "absl/strings/str_cat.h"
+#include "server/runtime/status_details.h"
+
+namespace hss::gateway {
+
+namespace {
+
+// A hash of every field of every port of `page`: equal pages give equal values,
+// and without serializing the page again.
+uint64_t PageFingerprint(const hss::ports::v1::ListPortsResponse& page) {
+  size_t hash = absl::HashOf(page.total_num(), page.data_list_size());
+  for (const auto& port : page.data_list()) {
+    hash = absl::HashOf(hash, port.host_id(), port.laddr(), port.status_text(), port.port(),
+                        static_cast<int>(port.type()), port.pid(), port.path(), port.agent_id(),
+                        port.container_id());
+  }
+  return hash;
+}
+
+}  // namespace
+
+std::shared_ptr<PageWalk> PageWalk::Create(std::shared_ptr<HssStub> stub,
+                                           const CallContext& context, std::string project_id,
+                                           hss::ports::v1::ListPortsRequest query,
+                                           PageWalkOptions options,
+                                           absl::AnyInvocable<void()> notify) {
+  std::shared_ptr<PageWalk> walk(new PageWalk(std::move(stub), context, std::move(project_id),
+                                              std::move(query), options, std::move(notify)));
+  return walk;
+}
+
+PageWalk::PageWalk(std::shared_ptr<HssStub> stub, const CallContext& context,
+                   std::string project_id, hss::ports::v1::ListPortsRequest query,
+                   PageWalkOptions options, absl::AnyInvocable<void()> notify)
+    : stub_(std::move(stub)),
+      parent_(context),
+      context_(context),
+      project_id_(std::move(project_id)),
+      query_(std::move(query)),
+      options_(options),
+      notify_(std::move(notify)),
+      next_fetch_offset_(options.start_offset),
+      deliver_offset_(options.start_offset) {
+  context_.cancellation = std::make_shared<Cancellation>();
+}
+
+void PageWalk::Start() {
+  // The caller's cancellation cancels the walk's own context (and so its transfers).
+  auto own = context_.cancellation;
+  parent_.cancellation->OnCancel([own] { own->Cancel(); });
+  std::vector<int> offsets;
+  {
+    absl::MutexLock lock(&mu_);
+    offsets = PlanFetches();
+  }
+  for (int offset : offsets) Fetch(offset, 1);
+}
+
+std::vector<int> PageWalk::PlanFetches() {
+  std::vector<int> offsets;
+  if (final_status_.has_value()) return offsets;
+  while (in_flight_ + static_cast<int>(fetched_.size()) < options_.prefetch_pages &&
+         next_fetch_offset_ <= options_.max_offset) {
+    // The page the consumer needs next is always fetched; pages beyond it only
+    // while the latest total says they exist.
+    const bool needed = next_fetch_offset_ == deliver_offset_;
+    const bool exists = known_total_.has_value() && next_fetch_offset_ < *known_total_;
+    if (!needed && !exists) break;
+    offsets.push_back(next_fetch_offset_);
+    next_fetch_offset_ += options_.page_size;
+    ++in_flight_;
+  }
+  return offsets;
+}
+
+void PageWalk::Fetch(int offset, int attempt) {
+  hss::ports::v1::ListPortsRequest request = query_;
+  request.set_limit(options_.page_size);
+  request.set_offset(offset);
+  stub_->AsyncListPorts(
+      context_, project_id_, request,
+      [self = shared_from_this(), offset, attempt](absl::StatusOr<PortsPage> result) mutable {
+        self->OnFetched(offset, attempt, std::move(result));
+      });
+}
+
+void PageWalk::OnFetched(int offset, int attempt, absl::StatusOr<PortsPage> result) {
+  bool retry = false;
+  {
+    absl::MutexLock lock(&mu_);
+    if (final_status_.has_value()) {
+      --in_flight_;  // The walk is over; the result is not needed.
+    } else if (!result.ok() && result.status().code() == absl::StatusCode::kUnavailable &&
+               attempt < options_.max_attempts && !context_.cancellation->cancelled()) {
+      retry = true;
+      ++stats_.retries;
+    } else {
+      --in_flight_;
+      ++stats_.pages_fetched;
+      if (result.ok()) {
+        stats_.last_http_status = result->http_status;
+        stats_.last_request_id = result->request_id;
+        if (result->has_total_num) known_total_ = result->response.total_num();
+      }
+      fetched_.emplace(offset, std::move(result));
+    }
+  }
+  if (retry) {
+    Fetch(offset, attempt + 1);
+    return;
+  }
+  notify_();
+}
+
+void PageWalk::EndWith(absl::Status status) {
+  final_status_ = std::move(status);
+  fetched_.clear();
+}
+
+PageWalk::Step PageWalk::Next() {
+  Step step;
+  std::vector<int> offsets;
+  bool cancel_rest = false;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!final_status_.has_value()) {
+      auto it = fetched_.find(deliver_offset_);
+      if (it != fetched_.end()) {
+        absl::StatusOr<PortsPage> result = std::move(it->second);
+        fetched_.erase(it);
+        if (!result.ok()) {
+          absl::Status status = result.status();
+          AddErrorMetadata(status, kMetaResumeOffset, absl::StrCat(deliver_offset_));
+          EndWith(std::move(status));
+          cancel_rest = true;
+        } else if (result->response.data_list_size() == 0) {
+          EndWith(absl::OkStatus());  // An empty page: nothing more to walk.
+          cancel_rest = true;
+        } else {
+          auto& response = result->response;
+          const int count = response.data_list_size();
+          // Only full pages can repeat: a short page ends the walk anyway.
+          const std::optional<uint64_t> fingerprint =
+              count == options_.page_size ? std::optional<uint64_t>(PageFingerprint(response))
+                                          : std::nullopt;
+          if (fingerprint.has_value() && fingerprint == previous_page_fingerprint_) {
+            absl::Status status = MakeError(
+                absl::StatusCode::kInternal,
+                absl::StrCat("HSS returned the same page for offsets ",
+                             deliver_offset_ - options_.page_size, " and ", deliver_offset_,
+                             "; it appears to ignore offset, so the walk stopped"),
+                "UPSTREAM_PAGING_STUCK");
+            AddErrorMetadata(status, kMetaResumeOffset, absl::StrCat(deliver_offset_));
+            EndWith(std::move(status));
+            cancel_rest = true;
+          } else {
+            previous_page_fingerprint_ = fingerprint;
+            const bool last =
+                count < options_.page_size ||
+                (result->has_total_num && deliver_offset_ + count >= response.total_num());
+            step.kind = Step::kPage;
+            step.page.set_offset(deliver_offset_);
+            step.page.set_total_num(response.total_num());
+            step.page.mutable_ports()->Swap(response.mutable_data_list());
+            deliver_offset_ += count;
+            if (last) {
+              EndWith(absl::OkStatus());
+              cancel_rest = true;
+            } else if (deliver_offset_ > options_.max_offset) {
+              absl::Status status =
+                  MakeError(absl::StatusCode::kOutOfRange,
+                            absl::StrCat("the walk reached offset ", deliver_offset_,
+                                         ", beyond the highest offset HSS accepts (",
+                                         options_.max_offset, "); narrow the query with filters"),
+                            "WALK_LIMIT_EXCEEDED");
+              AddErrorMetadata(status, kMetaResumeOffset, absl::StrCat(deliver_offset_));
+              EndWith(std::move(status));
+              cancel_rest = true;
+            }
+          }
+        }
+      }
+      offsets = PlanFetches();
+    }
+    if (step.kind != Step::kPage && final_status_.has_value() && in_flight_ == 0) {
+      step.kind = Step::kDone;
+      step.status = *final_status_;
+    }
+  }
+  if (cancel_rest) context_.cancellation->Cancel();
+  for (int offset : offsets) Fetch(offset, 1);
+  return step;
+}
+
+PageWalk::Stats PageWalk::stats() const {
+  absl::MutexLock lock(&mu_);
+  return stats_;
+}
+
+}  // namespace hss::gateway

@@ -1,0 +1,126 @@
+#ifndef HSS_SERVER_CONNECTION_PAGE_WALK_H_
+#define HSS_SERVER_CONNECTION_PAGE_WALK_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "hss/ports/v1/ports.pb.h"
+#include "server/runtime/call_context.h"
+#include "server/rest/hss_stub.h"
+
+namespace hss::gateway {
+
+// How a walk pages through the upstream.
+struct PageWalkOptions {
+  // Ports per upstream page (10-200).
+  int page_size = 200;
+  // Offset of the walk's first page.
+  int start_offset = 0;
+  // Pages fetched or being fetched but not yet taken by the consumer, at most.
+  int prefetch_pages = 2;
+  // Attempts per page for UNAVAILABLE failures (1 = no retry).
+  int max_attempts = 2;
+  // Highest offset the upstream accepts; a walk that needs more ends with OUT_OF_RANGE.
+  int max_offset = 2'000'000;
+};
+
+// Walks all pages of a ListPorts query in upstream order: pipelined (up to
+// `prefetch_pages` fetches ahead of the consumer), back-pressured (nothing is
+// fetched beyond that until the consumer takes a page), and bounded (it ends on
+// an empty or short page, at offset >= total_num, on a page repeating the one
+// before, or past `max_offset`). Thread-safe.
+//
+// The consumer calls Next() whenever `notify` runs and whenever it is ready for
+// another page; Next() hands out pages strictly in order.
+class PageWalk : public std::enable_shared_from_this<PageWalk> {
+ public:
+  // What Next() returns.
+  struct Step {
+    enum Kind {
+      // `page` is the next page; more may follow.
+      kPage,
+      // Nothing is ready yet; `notify` will run when something is.
+      kWaiting,
+      // The walk is over with `status` and no upstream request is in flight.
+      // A failed walk's ErrorInfo metadata holds `resumeOffset`.
+      kDone,
+    };
+    Kind kind = kWaiting;
+    hss::ports::v1::StreamPortsResponse page;
+    absl::Status status;
+  };
+
+  // Observed facts of a walk, for the call log.
+  struct Stats {
+    int pages_fetched = 0;
+    int retries = 0;
+    int last_http_status = 0;
+    std::string last_request_id;
+  };
+
+  // `notify` runs (on any thread, with no lock held) whenever Next() may return
+  // something new. `context.cancellation` cancels the walk.
+  static std::shared_ptr<PageWalk> Create(std::shared_ptr<HssStub> stub, const CallContext& context,
+                                          std::string project_id,
+                                          hss::ports::v1::ListPortsRequest query,
+                                          PageWalkOptions options,
+                                          absl::AnyInvocable<void()> notify);
+
+  // Issues the first fetch.
+  void Start();
+
+  // Takes the next page in order, if there is one.
+  Step Next();
+
+  // Snapshot of the walk's statistics.
+  Stats stats() const;
+
+ private:
+  struct Fetched {
+    absl::StatusOr<PortsPage> result;
+  };
+
+  PageWalk(std::shared_ptr<HssStub> stub, const CallContext& context, std::string project_id,
+           hss::ports::v1::ListPortsRequest query, PageWalkOptions options,
+           absl::AnyInvocable<void()> notify);
+
+  // Picks the offsets to fetch now (and counts them in flight); the caller
+  // issues them with Fetch() after releasing the lock.
+  std::vector<int> PlanFetches() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Fetch(int offset, int attempt);
+  void OnFetched(int offset, int attempt, absl::StatusOr<PortsPage> result);
+  void EndWith(absl::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const std::shared_ptr<HssStub> stub_;
+  const CallContext parent_;
+  // The walk's own context: cancelled by the caller, or by the walk when it ends early.
+  CallContext context_;
+  const std::string project_id_;
+  const hss::ports::v1::ListPortsRequest query_;
+  const PageWalkOptions options_;
+  absl::AnyInvocable<void()> notify_;
+
+  mutable absl::Mutex mu_;
+  int next_fetch_offset_ ABSL_GUARDED_BY(mu_);
+  int deliver_offset_ ABSL_GUARDED_BY(mu_);
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<int, absl::StatusOr<PortsPage>> fetched_ ABSL_GUARDED_BY(mu_);
+  std::optional<int> known_total_ ABSL_GUARDED_BY(mu_);
+  bool first_page_seen_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<uint64_t> previous_page_fingerprint_ ABSL_GUARDED_BY(mu_);
+  // Set once the walk's outcome is decided; nothing more is fetched or delivered.
+  std::optional<absl::Status> final_status_ ABSL_GUARDED_BY(mu_);
+  Stats stats_ ABSL_GUARDED_BY(mu_);
+  Cancellation::Handle parent_hook_ = 0;
+};
+
+}  // namespace hss::gateway
+
+#endif  // HSS_SERVER_CONNECTION_PAGE_WALK_H_

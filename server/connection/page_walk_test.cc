@@ -1,0 +1,346 @@
+#include "server/connection/page_walk.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "server/runtime/status_details.h"
+
+namespace hss::gateway {
+namespace {
+
+using hss::ports::v1::ListPortsRequest;
+
+// An HssStub whose answers the test releases one by one: each request waits in
+// `pending` until Answer() runs its callback.
+class FakeStub : public HssStub {
+ public:
+  struct Pending {
+    ListPortsRequest request;
+    PortsPageCallback done;
+  };
+
+  void AsyncListPorts(const CallContext& context, const std::string& project_id,
+                      const ListPortsRequest& request, PortsPageCallback done) override {
+    auto cancellation = context.cancellation;
+    if (cancellation->cancelled()) {
+      std::move(done)(absl::CancelledError("cancelled"));
+      return;
+    }
+    absl::MutexLock lock(&mu_);
+    requested_offsets.push_back(request.offset());
+    pending.push_back({request, std::move(done)});
+  }
+
+  // Answers the oldest pending request with a page of `count` ports of a host
+  // that has `total` ports (port numbers are the absolute positions).
+  void AnswerPage(int count, int total) {
+    Pending p = Pop();
+    PortsPage page;
+    page.http_status = 200;
+    page.has_total_num = true;
+    page.response.set_total_num(total);
+    for (int i = 0; i < count; ++i) {
+      page.response.add_data_list()->set_port(static_cast<int>(p.request.offset()) + i);
+    }
+    std::move(p.done)(std::move(page));
+  }
+
+  // Answers the oldest pending request with the natural page of a `total`-port host.
+  void AnswerNatural(int total) {
+    int offset;
+    int limit;
+    {
+      absl::MutexLock lock(&mu_);
+      offset = pending.front().request.offset();
+      limit = pending.front().request.limit();
+    }
+    AnswerPage(std::max(0, std::min(limit, total - offset)), total);
+  }
+
+  void AnswerError(absl::Status status) { std::move(Pop().done)(std::move(status)); }
+
+  // Answers the pending request at `index` (0 = oldest) with `make(request)`.
+  void AnswerWith(size_t index, absl::FunctionRef<PortsPage(const ListPortsRequest&)> make) {
+    Pending p;
+    {
+      absl::MutexLock lock(&mu_);
+      p = std::move(pending[index]);
+      pending.erase(pending.begin() + static_cast<long>(index));
+    }
+    std::move(p.done)(make(p.request));
+  }
+
+  size_t pending_count() {
+    absl::MutexLock lock(&mu_);
+    return pending.size();
+  }
+
+  std::vector<int> offsets() {
+    absl::MutexLock lock(&mu_);
+    return requested_offsets;
+  }
+
+ private:
+  Pending Pop() {
+    absl::MutexLock lock(&mu_);
+    Pending p = std::move(pending.front());
+    pending.pop_front();
+    return p;
+  }
+
+  absl::Mutex mu_;
+  std::deque<Pending> pending;
+  std::vector<int> requested_offsets;
+};
+
+class PageWalkTest : public ::testing::Test {
+ protected:
+  // Completes what a test left in flight: a pending callback holds its walk,
+  // which holds the stub (a cycle until the callback runs).
+  ~PageWalkTest() override {
+    while (stub_->pending_count() > 0) stub_->AnswerError(absl::CancelledError("test ended"));
+  }
+
+  std::shared_ptr<PageWalk> MakeWalk(int page_size, int start_offset, int prefetch = 2) {
+    PageWalkOptions options;
+    options.page_size = page_size;
+    options.start_offset = start_offset;
+    options.prefetch_pages = prefetch;
+    ListPortsRequest query;
+    query.set_host_id("h");
+    return PageWalk::Create(stub_, context_, "p", query, options, [this] { ++notifications_; });
+  }
+
+  // Takes every ready page; returns the ports' numbers seen.
+  std::vector<int> Drain(PageWalk& walk, PageWalk::Step* last = nullptr) {
+    std::vector<int> ports;
+    for (;;) {
+      PageWalk::Step step = walk.Next();
+      if (step.kind != PageWalk::Step::kPage) {
+        if (last != nullptr) *last = step;
+        return ports;
+      }
+      EXPECT_EQ(step.page.ports(0).port(), step.page.offset());
+      for (const auto& p : step.page.ports()) ports.push_back(p.port());
+    }
+  }
+
+  std::shared_ptr<FakeStub> stub_ = std::make_shared<FakeStub>();
+  CallContext context_;
+  int notifications_ = 0;
+};
+
+TEST_F(PageWalkTest, FirstFetchAloneThenPrefetchesUpToTheBound) {
+  auto walk = MakeWalk(10, 0, /*prefetch=*/2);
+  walk->Start();
+  EXPECT_EQ(stub_->offsets(), std::vector<int>({0}));  // The total is unknown yet.
+  stub_->AnswerNatural(95);
+  // One page fetched and not taken: only one more may be in flight.
+  EXPECT_EQ(stub_->offsets(), std::vector<int>({0}));
+  PageWalk::Step step = walk->Next();
+  ASSERT_EQ(step.kind, PageWalk::Step::kPage);
+  EXPECT_EQ(step.page.offset(), 0);
+  EXPECT_EQ(step.page.total_num(), 95);
+  EXPECT_EQ(stub_->offsets(), std::vector<int>({0, 10, 20}));
+}
+
+TEST_F(PageWalkTest, SlowConsumerStopsFetchingAtTheBound) {
+  auto walk = MakeWalk(10, 0, /*prefetch=*/3);
+  walk->Start();
+  stub_->AnswerNatural(1000);
+  ASSERT_EQ(walk->Next().kind, PageWalk::Step::kPage);
+  while (stub_->pending_count() > 0) stub_->AnswerNatural(1000);
+  // Nothing taken since: 3 pages wait, nothing more is requested.
+  EXPECT_EQ(stub_->offsets().size(), 4u);
+  ASSERT_EQ(walk->Next().kind, PageWalk::Step::kPage);
+  EXPECT_EQ(stub_->offsets().size(), 5u);
+}
+
+TEST_F(PageWalkTest, WalksEveryPortOnceInOrder) {
+  auto walk = MakeWalk(10, 0);
+  walk->Start();
+  std::vector<int> seen;
+  PageWalk::Step last;
+  while (true) {
+    while (stub_->pending_count() > 0) stub_->AnswerNatural(95);
+    auto got = Drain(*walk, &last);
+    seen.insert(seen.end(), got.begin(), got.end());
+    if (last.kind == PageWalk::Step::kDone) break;
+  }
+  EXPECT_TRUE(last.status.ok());
+  ASSERT_EQ(seen.size(), 95u);
+  for (int i = 0; i < 95; ++i) EXPECT_EQ(seen[i], i);
+  // No page at or beyond the total was requested.
+  for (int offset : stub_->offsets()) EXPECT_LT(offset, 95);
+}
+
+TEST_F(PageWalkTest, PagesArrivingOutOfOrderAreDeliveredInOrder) {
+  auto walk = MakeWalk(10, 0);
+  walk->Start();
+  stub_->AnswerNatural(40);
+  ASSERT_EQ(walk->Next().kind, PageWalk::Step::kPage);
+  ASSERT_EQ(stub_->pending_count(), 2u);  // offsets 10 and 20
+  auto natural = [](const ListPortsRequest& r) {
+    PortsPage page;
+    page.has_total_num = true;
+    page.response.set_total_num(40);
+    for (int i = 0; i < 10; ++i) page.response.add_data_list()->set_port(r.offset() + i);
+    return page;
+  };
+  stub_->AnswerWith(1, natural);  // offset 20 first
+  EXPECT_EQ(walk->Next().kind, PageWalk::Step::kWaiting);
+  stub_->AnswerWith(0, natural);  // then offset 10
+  auto ports = Drain(*walk);
+  ASSERT_EQ(ports.size(), 20u);
+  EXPECT_EQ(ports.front(), 10);
+  EXPECT_EQ(ports.back(), 29);
+}
+
+TEST_F(PageWalkTest, EmptyHostEndsOkWithoutPages) {
+  auto walk = MakeWalk(10, 0);
+  walk->Start();
+  stub_->AnswerNatural(0);
+  PageWalk::Step step = walk->Next();
+  EXPECT_EQ(step.kind, PageWalk::Step::kDone);
+  EXPECT_TRUE(step.status.ok());
+}
+
+TEST_F(PageWalkTest, ShortPageEndsTheWalkEvenIfTheTotalSaysMore) {
+  auto walk = MakeWalk(10, 0);
+  walk->Start();
+  stub_->AnswerPage(10, 100);
+  ASSERT_EQ(walk->Next().kind, PageWalk::Step::kPage);
+  stub_->AnswerPage(4, 100);  // The set shrank mid-walk.
+  PageWalk::Step step = walk->Next();
+  ASSERT_EQ(step.kind, PageWalk::Step::kPage);
+  EXPECT_EQ(step.page.ports_size(), 4);
+  // Whatever else was in flight is cancelled or ignored; the walk ends OK.
+  while (stub_->pending_count() > 0) stub_->AnswerError(absl::CancelledError("x"));
+  step = walk->Next();
+  EXPECT_EQ(step.kind, PageWalk::Step::kDone);
+  EXPECT_TRUE(step.status.ok());
+}
+
+TEST_F(PageWalkTest, GrowingTotalIsFollowed) {
+  auto walk = MakeWalk(10, 0, /*prefetch=*/1);
+  walk->Start();
+  stub_->AnswerPage(10, 20);
+  ASSERT_EQ(walk->Next().kind, PageWalk::Step::kPage);
+  stub_->AnswerPage(10, 30);  // Ports opened meanwhile.
+  ASSERT_EQ(walk->Next().kind, PageWalk::Step::kPage);
+  ASSERT_EQ(stub_->pending_count(), 1u);
+  stub_->AnswerPage(10, 30);
+  PageWalk::Step step = walk->Next();
+  ASSERT_EQ(step.kind, PageWalk::Step::kPage);
+  EXPECT_EQ(step.page.offset(), 20);
+  EXPECT_EQ(walk->Next().kind, PageWalk::Step::kDone);
+}
+
+TEST_F(PageWalkTest, RetriesUnavailableOnceThenSucceeds) {
+  auto walk = MakeWalk(10, 0);
+  walk->Start();
+  stub_->AnswerError(absl::UnavailableError("503"));
+  EXPECT_EQ(stub_->offsets(), std::vector<int>({0, 0}));
+  stub_->AnswerNatural(5);
+  PageWalk::Step step = walk->Next();
+  ASSERT_EQ(step.kind, PageWalk::Step::kPage);
+  EXPECT_EQ(step.page.ports_size(), 5);
+  EXPECT_EQ(walk->stats().retries, 1);
+}
+
+TEST_F(PageWalkTest, FailedPageEndsWithResumeOffsetAfterEarlierPages) {
+  auto walk = MakeWalk(10, 30);
+  walk->Start();
+  stub_->AnswerNatural(100);
+  auto p = walk->Next();
+  ASSERT_EQ(p.kind, PageWalk::Step::kPage);
+  EXPECT_EQ(p.page.offset(), 30);
+  // Page 40 fails twice (retry exhausted); page 50 succeeded meanwhile.
+  stub_->AnswerError(absl::UnavailableError("down"));  // 40, attempt 1
+  stub_->AnswerNatural(100);                           // 50
+  stub_->AnswerError(absl::UnavailableError("down"));  // 40, attempt 2
+  PageWalk::Step step = walk->Next();
+  while (step.kind == PageWalk::Step::kWaiting && stub_->pending_count() > 0) {
+    stub_->AnswerError(absl::CancelledError("cancelled"));
+    step = walk->Next();
+  }
+  ASSERT_EQ(step.kind, PageWalk::Step::kDone);
+  EXPECT_EQ(step.status.code(), absl::StatusCode::kUnavailable);
+  auto info = GetErrorInfo(step.status);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->metadata().at("resumeOffset"), "40");
+}
+
+TEST_F(PageWalkTest, InternalErrorIsNotRetried) {
+  auto walk = MakeWalk(10, 0);
+  walk->Start();
+  stub_->AnswerError(absl::InternalError("500"));
+  EXPECT_EQ(stub_->offsets().size(), 1u);
+  PageWalk::Step step = walk->Next();
+  ASSERT_EQ(step.kind, PageWalk::Step::kDone);
+  EXPECT_EQ(step.status.code(), absl::StatusCode::kInternal);
+}
+
+TEST_F(PageWalkTest, UpstreamIgnoringOffsetIsDetected) {
+  auto walk = MakeWalk(10, 0, /*prefetch=*/1);
+  walk->Start();
+  // An upstream that ignores offset answers the first page every time.
+  auto first_page = [](const ListPortsRequest&) {
+    PortsPage page;
+    page.has_total_num = true;
+    page.response.set_total_num(1000);
+    for (int i = 0; i < 10; ++i) page.response.add_data_list()->set_port(i);
+    return page;
+  };
+  stub_->AnswerWith(0, first_page);
+  ASSERT_EQ(walk->Next().kind, PageWalk::Step::kPage);
+  stub_->AnswerWith(0, first_page);
+  PageWalk::Step step = walk->Next();
+  ASSERT_EQ(step.kind, PageWalk::Step::kDone);
+  EXPECT_EQ(step.status.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(GetErrorInfo(step.status)->reason(), "UPSTREAM_PAGING_STUCK");
+  EXPECT_EQ(GetErrorInfo(step.status)->metadata().at("resumeOffset"), "10");
+  EXPECT_EQ(stub_->offsets().size(), 2u);
+}
+
+TEST_F(PageWalkTest, CallerCancellationStopsFetching) {
+  auto walk = MakeWalk(10, 0);
+  walk->Start();
+  stub_->AnswerNatural(1000);
+  ASSERT_EQ(walk->Next().kind, PageWalk::Step::kPage);
+  const size_t requested = stub_->offsets().size();
+  context_.cancellation->Cancel();
+  while (stub_->pending_count() > 0) stub_->AnswerError(absl::CancelledError("aborted"));
+  PageWalk::Step step = walk->Next();
+  while (step.kind == PageWalk::Step::kPage) step = walk->Next();
+  EXPECT_EQ(step.kind, PageWalk::Step::kDone);
+  EXPECT_EQ(step.status.code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(stub_->offsets().size(), requested);
+}
+
+TEST_F(PageWalkTest, StopsPastTheUpstreamOffsetLimit) {
+  PageWalkOptions options;
+  options.page_size = 10;
+  options.max_offset = 20;
+  options.prefetch_pages = 1;
+  ListPortsRequest query;
+  auto walk = PageWalk::Create(stub_, context_, "p", query, options, [] {});
+  walk->Start();
+  for (int i = 0; i < 3; ++i) {
+    stub_->AnswerNatural(1000);
+    ASSERT_EQ(walk->Next().kind, PageWalk::Step::kPage) << i;
+  }
+  PageWalk::Step step = walk->Next();
+  ASSERT_EQ(step.kind, PageWalk::Step::kDone);
+  EXPECT_EQ(step.status.code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(GetErrorInfo(step.status)->metadata().at("resumeOffset"), "30");
+}
+
+}  // namespace
+}  // namespace hss::gateway

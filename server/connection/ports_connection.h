@@ -1,0 +1,40 @@
+#ifndef HSS_SERVER_CONNECTION_PORTS_CONNECTION_H_
+#define HSS_SERVER_CONNECTION_PORTS_CONNECTION_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/functional/any_invocable.h"
+#include "server/runtime/call_context.h"
+#include "server/rest/hss_stub.h"
+#include "server/connection/page_walk.h"
+
+namespace hss::gateway {
+
+// The gateway's policies between the gRPC edge and the HssStub. Requests
+// arrive validated, with their project resolved.
+class PortsConnection {
+ public:
+  // `prefetch_pages` bounds each walk's pages fetched ahead of its consumer;
+  // `walk_attempts` is a walk's attempts per page (1 when `stub` retries).
+  PortsConnection(std::shared_ptr<HssStub> stub, int prefetch_pages, int walk_attempts = 2);
+
+  // Fetches one page: exactly one upstream request.
+  void AsyncListPorts(const CallContext& context, const std::string& project_id,
+                      const hss::ports::v1::ListPortsRequest& request, PortsPageCallback done);
+
+  // Creates (but does not start) a walk over all pages of `query` from
+  // `start_offset`, `page_size` ports at a time; see PageWalk.
+  std::shared_ptr<PageWalk> NewWalk(const CallContext& context, const std::string& project_id,
+                                    hss::ports::v1::ListPortsRequest query, int page_size,
+                                    int start_offset, absl::AnyInvocable<void()> notify);
+
+ private:
+  const std::shared_ptr<HssStub> stub_;
+  const int prefetch_pages_;
+  const int walk_attempts_;
+};
+
+}  // namespace hss::gateway
+
+#endif  // HSS_SERVER_CONNECTION_PORTS_CONNECTION_H_

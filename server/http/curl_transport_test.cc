@@ -1,0 +1,243 @@
+// CurlTransport against a real HTTP server on loopback (cpp-httplib).
+#include "server/http/curl_transport.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "server/runtime/status_details.h"
+
+namespace hss::gateway {
+namespace {
+
+// cpp-httplib listens with a backlog of 5, which drops connection bursts; this
+// exposes the socket so the test can raise it.
+class TestServer : public httplib::Server {
+ public:
+  void RaiseBacklog() { ::listen(static_cast<int>(svr_sock_), 1024); }
+};
+
+class CurlTransportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.Get("/ok", [this](const httplib::Request& req, httplib::Response& res) {
+      ++requests_;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        remote_ports_.insert(req.remote_port);
+        last_token_ = req.get_header_value("X-Auth-Token");
+      }
+      res.set_header("X-Request-Id", "rid-1");
+      res.set_content("{\"total_num\":0}", "application/json");
+    });
+    server_.Get("/slow", [](const httplib::Request&, httplib::Response& res) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(800));
+      res.set_content("late", "text/plain");
+    });
+    server_.Get("/big", [](const httplib::Request&, httplib::Response& res) {
+      // Chunked: no Content-Length, so only the write callback can enforce the cap.
+      res.set_chunked_content_provider("application/json",
+                                       [](size_t offset, httplib::DataSink& sink) {
+                                         std::string chunk(64 * 1024, 'x');
+                                         sink.write(chunk.data(), chunk.size());
+                                         if (offset > 4 * 1024 * 1024) sink.done();
+                                         return true;
+                                       });
+    });
+    server_.Get("/status/503", [](const httplib::Request&, httplib::Response& res) {
+      res.status = 503;
+      res.set_header("Retry-After", "3");
+      res.set_content("{\"error_code\":\"X\",\"error_msg\":\"busy\"}", "application/json");
+    });
+    // One thread per keep-alive connection, as the transport may open up to 64.
+    server_.new_task_queue = [] { return new httplib::ThreadPool(96); };
+    server_.set_keep_alive_max_count(100000);
+    server_.set_tcp_nodelay(true);
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    server_.RaiseBacklog();
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    CurlTransportOptions options;
+    options.max_response_bytes = 1024 * 1024;
+    transport_ = *CurlTransport::Create(options);
+  }
+
+  void TearDown() override {
+    transport_.reset();
+    server_.stop();
+    thread_.join();
+  }
+
+  std::string Url(const std::string& path) {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+
+  absl::StatusOr<HttpResponse> Get(const std::string& path,
+                                   absl::Duration timeout = absl::Seconds(5),
+                                   bool caller_deadline = false) {
+    HttpRequest request;
+    request.url = Url(path);
+    request.timeout = timeout;
+    request.timeout_is_caller_deadline = caller_deadline;
+    request.headers.emplace_back("X-Auth-Token", "secret-token");
+    absl::Notification done;
+    absl::StatusOr<HttpResponse> out;
+    transport_->Start(std::move(request), [&](absl::StatusOr<HttpResponse> r) {
+      out = std::move(r);
+      done.Notify();
+    });
+    done.WaitForNotification();
+    return out;
+  }
+
+  TestServer server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::unique_ptr<CurlTransport> transport_;
+  std::atomic<int> requests_{0};
+  std::mutex mu_;
+  std::set<int> remote_ports_;
+  std::string last_token_;
+};
+
+TEST_F(CurlTransportTest, ReturnsStatusHeadersAndBody) {
+  auto r = Get("/ok");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "{\"total_num\":0}");
+  EXPECT_EQ(r->Header("x-request-id"), "rid-1");
+  EXPECT_EQ(last_token_, "secret-token");
+}
+
+TEST_F(CurlTransportTest, NonSuccessStatusIsAResponseNotAnError) {
+  auto r = Get("/status/503");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->Header("Retry-After"), "3");
+}
+
+TEST_F(CurlTransportTest, ReusesKeepAliveConnections) {
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(Get("/ok").ok());
+  std::lock_guard<std::mutex> lock(mu_);
+  EXPECT_EQ(remote_ports_.size(), 1u);
+}
+
+TEST_F(CurlTransportTest, ManyConcurrentRequestsAllComplete) {
+  constexpr int kRequests = 300;
+  std::atomic<int> ok{0};
+  std::atomic<int> left{kRequests};
+  absl::Notification done;
+  for (int i = 0; i < kRequests; ++i) {
+    HttpRequest request;
+    request.url = Url("/ok");
+    transport_->Start(std::move(request), [&](absl::StatusOr<HttpResponse> r) {
+      if (r.ok() && r->status == 200) ++ok;
+      if (--left == 0) done.Notify();
+    });
+  }
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  EXPECT_EQ(ok.load(), kRequests);
+  EXPECT_EQ(transport_->in_flight(), 0u);
+  std::lock_guard<std::mutex> lock(mu_);
+  EXPECT_LE(remote_ports_.size(), 64u);
+}
+
+TEST_F(CurlTransportTest, CallerDeadlineTimeoutIsDeadlineExceeded) {
+  const absl::Time start = absl::Now();
+  auto r = Get("/slow", absl::Milliseconds(200), /*caller_deadline=*/true);
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(1000));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded);
+}
+
+TEST_F(CurlTransportTest, PerAttemptTimeoutIsUnavailable) {
+  auto r = Get("/slow", absl::Milliseconds(200), /*caller_deadline=*/false);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(GetErrorInfo(r.status())->reason(), "UPSTREAM_TIMEOUT");
+}
+
+TEST_F(CurlTransportTest, ChunkedBodyOverTheCapIsResourceExhausted) {
+  auto r = Get("/big");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(GetErrorInfo(r.status())->reason(), "UPSTREAM_RESPONSE_TOO_LARGE");
+}
+
+TEST_F(CurlTransportTest, CancelAbortsPromptly) {
+  HttpRequest request;
+  request.url = Url("/slow");
+  absl::Notification done;
+  absl::StatusOr<HttpResponse> out;
+  HttpRequestId id = transport_->Start(std::move(request), [&](absl::StatusOr<HttpResponse> r) {
+    out = std::move(r);
+    done.Notify();
+  });
+  absl::SleepFor(absl::Milliseconds(50));
+  const absl::Time start = absl::Now();
+  transport_->Cancel(id);
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(1)));
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(100));
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kCancelled);
+}
+
+TEST_F(CurlTransportTest, RefusedConnectionIsUnavailable) {
+  HttpRequest request;
+  request.url = "http://127.0.0.1:1/x";
+  absl::Notification done;
+  absl::StatusOr<HttpResponse> out;
+  transport_->Start(std::move(request), [&](absl::StatusOr<HttpResponse> r) {
+    out = std::move(r);
+    done.Notify();
+  });
+  done.WaitForNotification();
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(GetErrorInfo(out.status())->reason(), "UPSTREAM_UNREACHABLE");
+  EXPECT_NE(out.status().message().find("http://127.0.0.1:1"), std::string::npos);
+}
+
+TEST_F(CurlTransportTest, DestructionFailsWhatIsStillInFlight) {
+  HttpRequest request;
+  request.url = Url("/slow");
+  absl::Notification done;
+  absl::StatusOr<HttpResponse> out;
+  transport_->Start(std::move(request), [&](absl::StatusOr<HttpResponse> r) {
+    out = std::move(r);
+    done.Notify();
+  });
+  absl::SleepFor(absl::Milliseconds(50));
+  transport_.reset();
+  ASSERT_TRUE(done.HasBeenNotified());
+  EXPECT_FALSE(out.ok());
+}
+
+TEST_F(CurlTransportTest, ShutdownFailsInFlightAndLaterTransfersWhileTheOwnerKeepsIt) {
+  HttpRequest request;
+  request.url = Url("/slow");
+  absl::Notification done;
+  absl::StatusOr<HttpResponse> out;
+  transport_->Start(std::move(request), [&](absl::StatusOr<HttpResponse> r) {
+    out = std::move(r);
+    done.Notify();
+  });
+  absl::SleepFor(absl::Milliseconds(50));
+  transport_->Shutdown();
+  ASSERT_TRUE(done.HasBeenNotified());
+  EXPECT_FALSE(out.ok());
+
+  HttpRequest later;
+  later.url = Url("/ok");
+  absl::StatusOr<HttpResponse> refused;
+  transport_->Start(std::move(later), [&](absl::StatusOr<HttpResponse> r) { refused = r; });
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable);
+  transport_->Shutdown();  // idempotent; the destructor calls it again
+}
+
+}  // namespace
+}  // namespace hss::gateway

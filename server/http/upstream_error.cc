@@ -1,0 +1,310 @@
+#include "server/http/upstream_error.h"
+
+#include <algorithm>
+#include <climits>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <iterator>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "rapidjson/document.h"
+#include "server/runtime/status_details.h"
+
+namespace hss::gateway {
+namespace {
+
+using Value = rapidjson::Value;
+
+constexpr std::size_t kMaxCodeBytes = 64;
+constexpr std::size_t kMaxMessageBytes = 512;
+constexpr std::size_t kMaxExcerptBytes = 200;
+constexpr std::size_t kMaxRequestIdBytes = 128;
+constexpr absl::string_view kEllipsis = "...";
+constexpr absl::string_view kReplacementChar = "\xEF\xBF\xBD";  // U+FFFD
+
+// One row of the HTTP status table (see upstream_error.h). The first row
+// whose range holds the status and whose error code (if any) matches wins.
+struct HttpStatusRule {
+  int first_status;
+  int last_status;
+  // Matches any upstream error code when empty.
+  absl::string_view upstream_error_code;
+  absl::StatusCode code;
+  absl::string_view reason;
+};
+
+constexpr HttpStatusRule kHttpStatusRules[] = {
+    {400, 400, "", absl::StatusCode::kInvalidArgument, "UPSTREAM_INVALID_ARGUMENT"},
+    {401, 401, "APIG.0307", absl::StatusCode::kUnauthenticated, "UPSTREAM_TOKEN_EXPIRED"},
+    {401, 401, "", absl::StatusCode::kUnauthenticated, "UPSTREAM_UNAUTHENTICATED"},
+    {403, 403, "", absl::StatusCode::kPermissionDenied, "UPSTREAM_PERMISSION_DENIED"},
+    {404, 404, "APIG.0101", absl::StatusCode::kInternal, "UPSTREAM_API_NOT_FOUND"},
+    {404, 404, "", absl::StatusCode::kNotFound, "UPSTREAM_NOT_FOUND"},
+    {408, 408, "", absl::StatusCode::kUnavailable, "UPSTREAM_TIMEOUT"},
+    {409, 409, "", absl::StatusCode::kAborted, "UPSTREAM_CONFLICT"},
+    {412, 412, "", absl::StatusCode::kFailedPrecondition, "UPSTREAM_FAILED_PRECONDITION"},
+    {413, 414, "", absl::StatusCode::kInvalidArgument, "UPSTREAM_REQUEST_TOO_LARGE"},
+    {431, 431, "", absl::StatusCode::kInvalidArgument, "UPSTREAM_REQUEST_TOO_LARGE"},
+    {494, 494, "", absl::StatusCode::kInvalidArgument, "UPSTREAM_REQUEST_TOO_LARGE"},
+    {429, 429, "", absl::StatusCode::kResourceExhausted, "UPSTREAM_THROTTLED"},
+    {400, 499, "", absl::StatusCode::kInvalidArgument, "UPSTREAM_INVALID_ARGUMENT"},
+    {500, 500, "", absl::StatusCode::kInternal, "UPSTREAM_INTERNAL_ERROR"},
+    {501, 501, "", absl::StatusCode::kUnimplemented, "UPSTREAM_NOT_IMPLEMENTED"},
+    {502, 503, "", absl::StatusCode::kUnavailable, "UPSTREAM_UNAVAILABLE"},
+    {504, 504, "", absl::StatusCode::kUnavailable, "UPSTREAM_TIMEOUT"},
+    {500, 599, "", absl::StatusCode::kInternal, "UPSTREAM_INTERNAL_ERROR"},
+    {INT_MIN, INT_MAX, "", absl::StatusCode::kInternal, "UPSTREAM_UNEXPECTED_STATUS"},
+};
+
+const HttpStatusRule& FindRule(int http_status, absl::string_view upstream_error_code) {
+  for (const HttpStatusRule& rule : kHttpStatusRules) {
+    if (http_status < rule.first_status || http_status > rule.last_status) continue;
+    if (rule.upstream_error_code.empty() ||
+        absl::EqualsIgnoreCase(rule.upstream_error_code, upstream_error_code)) {
+      return rule;
+    }
+  }
+  return kHttpStatusRules[std::size(kHttpStatusRules) - 1];
+}
+
+// Returns the length of the valid UTF-8 sequence at `s[i]` (RFC 3629) and its
+// code point, or length 0 for an invalid sequence.
+std::size_t DecodeUtf8(absl::string_view s, std::size_t i, std::uint32_t& cp) {
+  const auto lead = static_cast<unsigned char>(s[i]);
+  cp = lead;
+  if (lead < 0x80) return 1;
+  std::size_t length;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+    cp = lead & 0x1F;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    cp = lead & 0x0F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    cp = lead & 0x07;
+  } else {
+    return 0;
+  }
+  if (s.size() - i < length) return 0;
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto c = static_cast<unsigned char>(s[i + k]);
+    if ((c & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (c & 0x3F);
+  }
+  if (length == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) return 0;
+  if (length == 4 && (cp < 0x10000 || cp > 0x10FFFF)) return 0;
+  return length;
+}
+
+// Characters that must not reach a message verbatim: C0 and C1 controls, DEL,
+// line/paragraph separators and bidirectional formatting characters.
+bool IsUnsafe(std::uint32_t c) {
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029 ||
+         (c >= 0x200E && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2066 && c <= 0x2069);
+}
+
+// Returns `text` fit for a one-line message: unsafe characters become spaces,
+// runs of spaces collapse, invalid UTF-8 becomes U+FFFD, leading and trailing
+// spaces go, and the result is at most `max_bytes` long (cut at a character
+// boundary and ended with "..." when shortened).
+std::string Sanitize(absl::string_view text, std::size_t max_bytes) {
+  std::string out;
+  out.reserve(std::min(text.size(), max_bytes));
+  std::size_t fits_with_ellipsis = 0;  // Longest prefix that leaves room for "...".
+  bool cut = false;
+  for (std::size_t i = 0; i < text.size();) {
+    std::uint32_t cp;
+    const std::size_t length = DecodeUtf8(text, i, cp);
+    absl::string_view piece;
+    if (length == 0) {
+      piece = kReplacementChar;
+      i += 1;
+    } else {
+      piece = (IsUnsafe(cp) || cp == ' ') ? " " : text.substr(i, length);
+      i += length;
+    }
+    if (piece == " " && (out.empty() || out.back() == ' ')) continue;
+    if (out.size() + piece.size() > max_bytes) {
+      cut = true;
+      break;
+    }
+    out.append(piece.data(), piece.size());
+    if (out.size() + kEllipsis.size() <= max_bytes) fits_with_ellipsis = out.size();
+  }
+  if (cut) {
+    out.resize(fits_with_ellipsis);
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    out.append(kEllipsis.data(), kEllipsis.size());
+  } else {
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+  }
+  return out;
+}
+
+const Value* Member(const Value& object, absl::string_view name) {
+  if (!object.IsObject()) return nullptr;
+  for (auto m = object.MemberBegin(); m != object.MemberEnd(); ++m) {
+    if (absl::string_view(m->name.GetString(), m->name.GetStringLength()) == name) {
+      return &m->value;
+    }
+  }
+  return nullptr;
+}
+
+// Returns a JSON string or number as sanitized text; "" for anything else.
+std::string Text(const Value* v, std::size_t max_bytes) {
+  if (v == nullptr) return "";
+  if (v->IsString()) return Sanitize({v->GetString(), v->GetStringLength()}, max_bytes);
+  if (v->IsInt64()) return absl::StrCat(v->GetInt64());
+  if (v->IsUint64()) return absl::StrCat(v->GetUint64());
+  if (v->IsDouble()) return absl::StrCat(v->GetDouble());
+  return "";
+}
+
+// Returns the first non-empty text among `candidates`.
+std::string FirstText(std::initializer_list<const Value*> candidates, std::size_t max_bytes) {
+  for (const Value* v : candidates) {
+    if (std::string text = Text(v, max_bytes); !text.empty()) return text;
+  }
+  return "";
+}
+
+// Returns the hint appended to the message, or "" for none.
+std::string Hint(absl::string_view reason, absl::string_view upstream_code,
+                 const std::optional<absl::Duration>& retry_delay) {
+  const std::string retry =
+      retry_delay ? absl::StrCat("retry after ", absl::FormatDuration(*retry_delay)) : "";
+  if (reason == "UPSTREAM_TOKEN_EXPIRED") {
+    return "the IAM token expired or is for another region: refresh the gateway's token";
+  }
+  if (reason == "UPSTREAM_UNAUTHENTICATED") {
+    return "check the gateway's IAM token or AK/SK credentials";
+  }
+  if (reason == "UPSTREAM_PERMISSION_DENIED" || absl::EqualsIgnoreCase(upstream_code, "HSS.0010") ||
+      absl::EqualsIgnoreCase(upstream_code, "HSS.0013")) {
+    return "grant the caller HSS read permissions in IAM";
+  }
+  if (reason == "UPSTREAM_API_NOT_FOUND") {
+    return "check the gateway's --endpoint: it does not serve the HSS API";
+  }
+  if (reason == "UPSTREAM_NOT_FOUND") return "check project_id and host_id";
+  if (absl::EqualsIgnoreCase(upstream_code, "HSS.1001") ||
+      absl::EqualsIgnoreCase(upstream_code, "HSS.1007")) {
+    return "check that the HSS agent is installed and online on the server";
+  }
+  if (reason == "UPSTREAM_THROTTLED") {
+    return absl::StrCat("HSS allows 5 calls per minute per user and IP address; ",
+                        retry.empty() ? "retry in a minute" : retry);
+  }
+  return retry;
+}
+
+}  // namespace
+
+UpstreamErrorBody ParseUpstreamErrorBody(absl::string_view body, int http_status) {
+  UpstreamErrorBody out;
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
+  if (!doc.HasParseError() && doc.IsObject()) {
+    const Value* error = Member(doc, "error");
+    out.code = FirstText({Member(doc, "error_code"), Member(doc, "errorCode"),
+                          error ? Member(*error, "code") : nullptr, Member(doc, "code")},
+                         kMaxCodeBytes);
+    out.message = FirstText({Member(doc, "error_msg"), Member(doc, "errorMsg"),
+                             error ? Member(*error, "message") : nullptr,
+                             error ? Member(*error, "title") : nullptr, Member(doc, "message")},
+                            kMaxMessageBytes);
+    out.request_id = FirstText({Member(doc, "request_id"), Member(doc, "requestId"),
+                                error ? Member(*error, "request_id") : nullptr},
+                               kMaxRequestIdBytes);
+  }
+  if (out.code.empty() && out.message.empty()) {
+    out.message = Sanitize(body, kMaxExcerptBytes);
+    if (out.message.empty()) out.message = "(empty body)";
+  }
+  if (out.code.empty()) out.code = absl::StrCat(http_status);
+  return out;
+}
+
+absl::StatusCode StatusCodeForHttpStatus(int http_status, absl::string_view upstream_error_code) {
+  return FindRule(http_status, upstream_error_code).code;
+}
+
+absl::string_view ReasonForHttpStatus(int http_status, absl::string_view upstream_error_code) {
+  return FindRule(http_status, upstream_error_code).reason;
+}
+
+std::optional<absl::Duration> ParseRetryAfter(absl::string_view value, absl::Time now) {
+  value = absl::StripAsciiWhitespace(value);
+  if (value.empty()) return std::nullopt;
+  if (std::all_of(value.begin(), value.end(), absl::ascii_isdigit)) {
+    std::int64_t seconds;
+    // Too many digits to parse is still a valid (huge) delay: cap it.
+    if (!absl::SimpleAtoi(value, &seconds)) return kMaxRetryAfter;
+    return std::min(absl::Seconds(seconds), kMaxRetryAfter);
+  }
+  // IMF-fixdate, then the obsolete RFC 850 and asctime forms (RFC 9110 5.6.7).
+  static constexpr const char* kHttpDateFormats[] = {
+      "%a, %d %b %Y %H:%M:%S GMT",
+      "%A, %d-%b-%y %H:%M:%S GMT",
+      "%a %b %e %H:%M:%S %Y",
+  };
+  for (const char* format : kHttpDateFormats) {
+    absl::Time when;
+    std::string error;
+    if (absl::ParseTime(format, value, absl::UTCTimeZone(), &when, &error)) {
+      return std::clamp(when - now, absl::ZeroDuration(), kMaxRetryAfter);
+    }
+  }
+  return std::nullopt;
+}
+
+absl::Status UpstreamHttpError(const HttpResponse& response, absl::Time now) {
+  const int http_status = response.status;
+  const UpstreamErrorBody body = ParseUpstreamErrorBody(response.body, http_status);
+  // ParseUpstreamErrorBody stands in the HTTP status for a missing code.
+  const bool code_known = body.code != absl::StrCat(http_status);
+  const absl::string_view upstream_code =
+      code_known ? absl::string_view(body.code) : absl::string_view();
+
+  std::string request_id = Sanitize(response.Header("X-Request-Id"), kMaxRequestIdBytes);
+  if (request_id.empty()) request_id = body.request_id;
+
+  std::optional<absl::Duration> retry_delay;
+  if (absl::string_view retry_after = response.Header("Retry-After"); !retry_after.empty()) {
+    retry_delay = ParseRetryAfter(retry_after, now);
+  }
+
+  const HttpStatusRule& rule = FindRule(http_status, upstream_code);
+
+  std::string message = absl::StrCat("HSS answered HTTP ", http_status);
+  if (code_known || !body.message.empty()) {
+    absl::StrAppend(&message, ":", code_known ? " " : "", upstream_code,
+                    body.message.empty() ? "" : " ", body.message);
+  }
+  if (!request_id.empty()) absl::StrAppend(&message, " (request id ", request_id, ")");
+  if (std::string hint = Hint(rule.reason, upstream_code, retry_delay); !hint.empty()) {
+    absl::StrAppend(&message, "; ", hint);
+  }
+
+  std::map<std::string, std::string> metadata = {
+      {std::string(kMetaHttpStatus), absl::StrCat(http_status)}};
+  if (code_known) metadata[std::string(kMetaUpstreamErrorCode)] = body.code;
+  if (!request_id.empty()) metadata[std::string(kMetaUpstreamRequestId)] = request_id;
+
+  absl::Status status = MakeError(rule.code, message, rule.reason, metadata);
+  if (!request_id.empty()) SetRequestId(status, request_id);
+  if (retry_delay) SetRetryDelay(status, *retry_delay);
+  return status;
+}
+
+}  // namespace hss::gateway

@@ -1,0 +1,161 @@
+#include "server/rest/rest_hss_stub.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "server/rest/port_json_mapper.h"
+#include "server/runtime/status_details.h"
+#include "server/http/upstream_error.h"
+#include "server/rest/upstream_query.h"
+
+namespace hss::gateway {
+
+absl::StatusOr<PortsPage> PortsPageFromResponse(HttpResponse response, absl::Time now) {
+  if (response.status < 200 || response.status > 299) return UpstreamHttpError(response, now);
+  auto mapped = MapListPortsBody(std::move(response.body));  // Parsed in place.
+  const absl::string_view request_id = response.Header("X-Request-Id");
+  if (!mapped.ok()) {
+    absl::Status status = mapped.status();
+    AddErrorMetadata(status, kMetaHttpStatus, absl::StrCat(response.status));
+    if (!request_id.empty()) {
+      AddErrorMetadata(status, kMetaUpstreamRequestId, request_id);
+      SetRequestId(status, request_id);
+    }
+    return status;
+  }
+  PortsPage page;
+  page.response = std::move(mapped->response);
+  page.has_total_num = mapped->has_total_num;
+  page.skipped_values = mapped->skipped_values;
+  page.request_id = std::string(request_id);
+  page.http_status = response.status;
+  return page;
+}
+
+RestHssStub::RestHssStub(RestHssStubOptions options, std::shared_ptr<HttpTransport> transport,
+                         std::shared_ptr<Credentials> credentials)
+    : options_(std::move(options)),
+      transport_(std::move(transport)),
+      credentials_(std::move(credentials)) {}
+
+void RestHssStub::AsyncListPorts(const CallContext& context, const std::string& project_id,
+                                 const hss::ports::v1::ListPortsRequest& request,
+                                 PortsPageCallback done) {
+  Attempt(BuildUrl(options_.endpoint, ListPortsTarget(project_id, request)), context,
+          /*may_retry=*/true, std::move(done));
+}
+
+namespace {
+
+// True for the API gateway's "token expired" answer (401 APIG.0307).
+bool IsTokenExpired(const HttpResponse& response) {
+  return response.status == 401 &&
+         absl::EqualsIgnoreCase(ParseUpstreamErrorBody(response.body, response.status).code,
+                                "APIG.0307");
+}
+
+}  // namespace
+
+void RestHssStub::Attempt(std::string url, const CallContext& context, bool may_retry,
+                          PortsPageCallback done) {
+  const absl::Time now = options_.clock();
+  const absl::Duration left = context.deadline - now - options_.deadline_margin;
+  if (left <= absl::ZeroDuration()) {
+    std::move(done)(MakeError(absl::StatusCode::kDeadlineExceeded,
+                              "the caller's deadline left no time for the upstream request",
+                              "DEADLINE_EXCEEDED"));
+    return;
+  }
+  HttpRequest http;
+  http.method = "GET";
+  http.url = url;
+  http.headers.emplace_back("Accept", "application/json");
+  http.timeout = std::min(left, options_.per_attempt_timeout);
+  http.timeout_is_caller_deadline = left < options_.per_attempt_timeout;
+
+  credentials_->Authorize(
+      std::move(http), context,
+      [this, url = std::move(url), context, may_retry,
+       done = std::move(done)](absl::StatusOr<HttpRequest> authorized) mutable {
+        if (!authorized.ok()) {
+          std::move(done)(authorized.status());
+          return;
+        }
+        // What was sent, for Credentials::OnTokenRejected.
+        std::optional<HttpRequest> sent;
+        if (may_retry) sent = *authorized;
+        Send(*std::move(authorized), context,
+             [this, url = std::move(url), context, sent = std::move(sent),
+              done = std::move(done)](absl::StatusOr<HttpResponse> response) mutable {
+               if (response.ok() && sent.has_value() && IsTokenExpired(*response) &&
+                   credentials_->OnTokenRejected(*sent)) {
+                 Attempt(std::move(url), context, /*may_retry=*/false, std::move(done));
+                 return;
+               }
+               if (!response.ok()) {
+                 std::move(done)(response.status());
+                 return;
+               }
+               const absl::Time answered = options_.clock();
+               if (options_.decode_pool != nullptr && response->status >= 200 &&
+                   response->status <= 299 && response->body.size() >= options_.offload_min_bytes) {
+                 options_.decode_pool->Run(
+                     [response = *std::move(response), answered, done = std::move(done)]() mutable {
+                       std::move(done)(PortsPageFromResponse(std::move(response), answered));
+                     });
+                 return;
+               }
+               std::move(done)(PortsPageFromResponse(*std::move(response), answered));
+             });
+      });
+}
+
+void RestHssStub::Send(HttpRequest request, const CallContext& context, HttpCallback done) {
+  if (context.cancellation->cancelled()) {
+    std::move(done)(
+        MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call", "CANCELLED"));
+    return;
+  }
+  // The transfer may finish (on the transport thread) before its cancellation
+  // hook is registered; the shared state lets the hook be dropped either way.
+  struct State {
+    absl::Mutex mu;
+    bool finished = false;
+    Cancellation::Handle hook = 0;
+  };
+  auto state = std::make_shared<State>();
+  auto cancellation = context.cancellation;
+  HttpRequestId id = transport_->Start(
+      std::move(request),
+      [state, cancellation, done = std::move(done)](absl::StatusOr<HttpResponse> response) mutable {
+        Cancellation::Handle hook;
+        {
+          absl::MutexLock lock(&state->mu);
+          state->finished = true;
+          hook = state->hook;
+        }
+        if (hook != 0) cancellation->Unregister(hook);
+        if (!response.ok()) {
+          absl::Status status = response.status();
+          if (status.code() == absl::StatusCode::kCancelled) {
+            status = MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call",
+                               "CANCELLED");
+          }
+          std::move(done)(std::move(status));
+          return;
+        }
+        std::move(done)(std::move(response));
+      });
+  Cancellation::Handle hook =
+      cancellation->OnCancel([transport = transport_, id] { transport->Cancel(id); });
+  absl::MutexLock lock(&state->mu);
+  if (state->finished) {
+    cancellation->Unregister(hook);
+  } else {
+    state->hook = hook;
+  }
+}
+
+}  // namespace hss::gateway
