@@ -17,21 +17,22 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/aksk_signer.h"
-#include "server/auth/aksk_credentials.h"
+#include "common/flags_usage.h"
 #include "server/api/call_log.h"
-#include "server/runtime/log.h"
-#include "server/auth/credential_source.h"
-#include "server/http/curl_transport.h"
-#include "server/config/gateway_flags.h"
-#include "server/auth/iam_token_credentials.h"
 #include "server/api/port_service.h"
-#include "server/connection/ports_connection.h"
+#include "server/auth/aksk_credentials.h"
+#include "server/auth/credential_source.h"
+#include "server/auth/iam_token_credentials.h"
 #include "server/auth/project_resolver.h"
-#include "server/protection/protection_options.h"
-#include "server/rest/rest_hss_stub.h"
-#include "server/runtime/scheduler.h"
 #include "server/auth/token_credentials.h"
+#include "server/config/gateway_flags.h"
+#include "server/connection/ports_connection.h"
+#include "server/http/curl_transport.h"
+#include "server/protection/protection_options.h"
 #include "server/protection/upstream_metrics.h"
+#include "server/rest/rest_hss_stub.h"
+#include "server/runtime/log.h"
+#include "server/runtime/scheduler.h"
 #include "server/runtime/work_pool.h"
 
 namespace hss::gateway {
@@ -315,10 +316,13 @@ int main(int argc, char** argv) {
   // Debian builds Abseil without NDEBUG, which leaves Mutex deadlock detection
   // (a global lock-order graph updated on every lock) on in production.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  // Pages are parsed and freed at a high rate: keep freed memory for reuse
-  // instead of returning it to the kernel after every page (page-fault churn).
+#ifndef HSS_WITH_JEMALLOC
+  // glibc's malloc (builds without jemalloc, e.g. under sanitizers): pages are
+  // parsed and freed at a high rate, so keep freed memory for reuse instead of
+  // returning it to the kernel after every page (page-fault churn).
   mallopt(M_TRIM_THRESHOLD, 32 << 20);
   mallopt(M_MMAP_THRESHOLD, 4 << 20);
+#endif
 
   absl::SetProgramUsageMessage(
       "gRPC gateway for Huawei Cloud HSS open ports.\n"
@@ -328,6 +332,7 @@ int main(int argc, char** argv) {
       "~/.huaweicloud/credentials)\n"
       "  hss-gateway --region=cn-north-4 --auth=password --iam_user=U --iam_domain=ACCOUNT "
       "(env HSS_IAM_PASSWORD)");
+  hss::ConfigureFlagsUsage("hss-gateway", "server/config/");
   absl::ParseCommandLine(argc, argv);
   auto options = hss::gateway::GatewayOptionsFromFlags(hss::gateway::GetEnv);
   if (!options.ok()) {

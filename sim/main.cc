@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "common/flags_usage.h"
 #include "sim/sim_server.h"
 #include "sim/sim_service.h"
 
@@ -194,6 +195,7 @@ SimConfig ConfigFromFlags() {
 
 int Run(int argc, char** argv) {
   absl::SetProgramUsageMessage("HSS ListPorts simulator. See sim/control_handler.h for /_sim/.");
+  hss::ConfigureFlagsUsage("hss-sim", "sim/");
   absl::ParseCommandLine(argc, argv);
 
   ServerOptions options;

@@ -10,9 +10,9 @@
 #include "absl/time/clock.h"
 #include "common/aksk_signer.h"
 #include "server/api/call_log.h"
-#include "server/runtime/log.h"
 #include "server/api/grpc_status.h"
 #include "server/api/request_validator.h"
+#include "server/runtime/log.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "hss/ports/v1/ports.grpc.pb.h"
-#include "server/connection/ports_connection.h"
 #include "server/auth/project_resolver.h"
+#include "server/connection/ports_connection.h"
 
 namespace hss::gateway {
 

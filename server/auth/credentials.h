@@ -3,8 +3,8 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
-#include "server/runtime/call_context.h"
 #include "server/http/http_transport.h"
+#include "server/runtime/call_context.h"
 
 namespace hss::gateway {
 

@@ -10,10 +10,10 @@
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "server/auth/aksk_credentials.h"
-#include "server/runtime/log.h"
-#include "server/runtime/status_details.h"
 #include "server/auth/token_credentials.h"
 #include "server/http/upstream_error.h"
+#include "server/runtime/log.h"
+#include "server/runtime/status_details.h"
 
 namespace hss::gateway {
 namespace {

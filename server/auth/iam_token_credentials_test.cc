@@ -14,8 +14,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "rapidjson/document.h"
-#include "server/testing/fake_http_transport.h"
 #include "server/runtime/status_details.h"
+#include "server/testing/fake_http_transport.h"
 
 namespace hss::gateway {
 namespace {

@@ -29,9 +29,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "server/runtime/call_context.h"
 #include "server/auth/credentials.h"
 #include "server/http/http_transport.h"
+#include "server/runtime/call_context.h"
 
 namespace hss::gateway {
 

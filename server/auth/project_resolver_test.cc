@@ -12,8 +12,8 @@
 #include "absl/strings/match.h"
 #include "common/aksk_signer.h"
 #include "server/auth/aksk_credentials.h"
-#include "server/testing/fake_http_transport.h"
 #include "server/runtime/status_details.h"
+#include "server/testing/fake_http_transport.h"
 
 namespace hss::gateway {
 namespace {

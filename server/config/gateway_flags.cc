@@ -1,4 +1,6 @@
 // The gateway's command-line flags and their translation into GatewayOptions.
+#include "server/config/gateway_flags.h"
+
 #include <algorithm>
 #include <string>
 #include <thread>
@@ -8,7 +10,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "server/config/gateway_flags.h"
 
 ABSL_FLAG(std::string, listen, "[::]:50051", "gRPC listen address, e.g. 127.0.0.1:50051");
 ABSL_FLAG(std::string, endpoint, "",

@@ -1,8 +1,8 @@
 // Endpoints derived from a region.
+#include "server/config/gateway_options.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include "server/config/gateway_options.h"
 
 namespace hss::gateway {
 namespace {

@@ -12,8 +12,8 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "hss/ports/v1/ports.pb.h"
-#include "server/runtime/call_context.h"
 #include "server/rest/hss_stub.h"
+#include "server/runtime/call_context.h"
 
 namespace hss::gateway {
 

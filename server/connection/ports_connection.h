@@ -5,9 +5,9 @@
 #include <string>
 
 #include "absl/functional/any_invocable.h"
-#include "server/runtime/call_context.h"
-#include "server/rest/hss_stub.h"
 #include "server/connection/page_walk.h"
+#include "server/rest/hss_stub.h"
+#include "server/runtime/call_context.h"
 
 namespace hss::gateway {
 

@@ -4,10 +4,10 @@
 #include <memory>
 #include <string>
 
-#include "server/rest/hss_stub.h"
 #include "server/protection/page_cache.h"
-#include "server/runtime/scheduler.h"
 #include "server/protection/upstream_metrics.h"
+#include "server/rest/hss_stub.h"
+#include "server/runtime/scheduler.h"
 
 namespace hss::gateway {
 

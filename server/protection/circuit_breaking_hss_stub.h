@@ -5,9 +5,9 @@
 #include <string>
 
 #include "server/protection/circuit_breaker.h"
+#include "server/protection/upstream_metrics.h"
 #include "server/rest/hss_stub.h"
 #include "server/runtime/scheduler.h"
-#include "server/protection/upstream_metrics.h"
 
 namespace hss::gateway {
 

@@ -3,9 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "server/runtime/status_details.h"
 #include "server/testing/fake_hss_stub.h"
 #include "server/testing/fake_scheduler.h"
-#include "server/runtime/status_details.h"
 
 namespace hss::gateway {
 namespace {

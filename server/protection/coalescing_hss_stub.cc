@@ -7,8 +7,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
-#include "server/runtime/status_details.h"
 #include "server/protection/upstream_call_key.h"
+#include "server/runtime/status_details.h"
 
 namespace hss::gateway {
 namespace {

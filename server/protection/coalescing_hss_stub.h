@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "server/rest/hss_stub.h"
 #include "server/protection/upstream_metrics.h"
+#include "server/rest/hss_stub.h"
 
 namespace hss::gateway {
 

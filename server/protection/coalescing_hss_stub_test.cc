@@ -5,9 +5,9 @@
 
 #include <vector>
 
-#include "server/testing/fake_hss_stub.h"
-#include "server/runtime/status_details.h"
 #include "server/protection/upstream_call_key.h"
+#include "server/runtime/status_details.h"
+#include "server/testing/fake_hss_stub.h"
 
 namespace hss::gateway {
 namespace {

@@ -12,8 +12,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "server/rest/hss_stub.h"
 #include "server/protection/upstream_metrics.h"
+#include "server/rest/hss_stub.h"
 
 namespace hss::gateway {
 

@@ -8,10 +8,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
-#include "server/testing/fake_hss_stub.h"
-#include "server/testing/fake_scheduler.h"
 #include "server/protection/protection_options.h"
 #include "server/runtime/status_details.h"
+#include "server/testing/fake_hss_stub.h"
+#include "server/testing/fake_scheduler.h"
 
 namespace hss::gateway {
 namespace {

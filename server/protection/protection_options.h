@@ -14,12 +14,12 @@
 
 #include "absl/strings/string_view.h"
 #include "server/protection/circuit_breaker.h"
-#include "server/rest/hss_stub.h"
 #include "server/protection/page_cache.h"
 #include "server/protection/rate_limiter.h"
 #include "server/protection/retry_policy.h"
-#include "server/runtime/scheduler.h"
 #include "server/protection/upstream_metrics.h"
+#include "server/rest/hss_stub.h"
+#include "server/runtime/scheduler.h"
 
 namespace hss::gateway {
 

@@ -5,10 +5,10 @@
 #include <string>
 #include <utility>
 
-#include "server/rest/hss_stub.h"
 #include "server/protection/rate_limiter.h"
-#include "server/runtime/scheduler.h"
 #include "server/protection/upstream_metrics.h"
+#include "server/rest/hss_stub.h"
+#include "server/runtime/scheduler.h"
 
 namespace hss::gateway {
 

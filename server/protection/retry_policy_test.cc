@@ -3,8 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "server/testing/fake_hss_stub.h"
 #include "server/runtime/status_details.h"
+#include "server/testing/fake_hss_stub.h"
 
 namespace hss::gateway {
 namespace {

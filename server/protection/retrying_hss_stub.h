@@ -8,10 +8,10 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "server/rest/hss_stub.h"
 #include "server/protection/retry_policy.h"
-#include "server/runtime/scheduler.h"
 #include "server/protection/upstream_metrics.h"
+#include "server/rest/hss_stub.h"
+#include "server/runtime/scheduler.h"
 
 namespace hss::gateway {
 

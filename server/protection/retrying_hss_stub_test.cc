@@ -5,9 +5,9 @@
 
 #include <vector>
 
+#include "server/runtime/status_details.h"
 #include "server/testing/fake_hss_stub.h"
 #include "server/testing/fake_scheduler.h"
-#include "server/runtime/status_details.h"
 
 namespace hss::gateway {
 namespace {

@@ -5,10 +5,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "server/rest/port_json_mapper.h"
-#include "server/runtime/status_details.h"
 #include "server/http/upstream_error.h"
+#include "server/rest/port_json_mapper.h"
 #include "server/rest/upstream_query.h"
+#include "server/runtime/status_details.h"
 
 namespace hss::gateway {
 

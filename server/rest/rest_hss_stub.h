@@ -7,8 +7,8 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "server/auth/credentials.h"
-#include "server/rest/hss_stub.h"
 #include "server/http/http_transport.h"
+#include "server/rest/hss_stub.h"
 #include "server/runtime/work_pool.h"
 
 namespace hss::gateway {

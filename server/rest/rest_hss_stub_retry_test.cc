@@ -10,11 +10,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "server/testing/fake_http_transport.h"
 #include "server/auth/iam_token_credentials.h"
+#include "server/auth/token_credentials.h"
 #include "server/rest/rest_hss_stub.h"
 #include "server/runtime/status_details.h"
-#include "server/auth/token_credentials.h"
+#include "server/testing/fake_http_transport.h"
 
 namespace hss::gateway {
 namespace {

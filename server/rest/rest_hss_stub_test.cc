@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
-#include "server/runtime/status_details.h"
 #include "server/auth/token_credentials.h"
+#include "server/runtime/status_details.h"
 
 namespace hss::gateway {
 namespace {

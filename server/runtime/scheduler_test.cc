@@ -5,9 +5,11 @@
 
 #include <atomic>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "server/testing/fake_scheduler.h"
 
 namespace hss::gateway {
@@ -105,13 +107,34 @@ TEST(ThreadSchedulerTest, CancelledTimerDoesNotRunAndCallbacksMayScheduleMore) {
 TEST(ThreadSchedulerTest, DestructionDropsPendingTimersWithoutRunningThem) {
   auto owned = std::make_shared<int>(7);
   std::weak_ptr<int> watch = owned;
-  bool ran = false;
+  std::atomic<bool> ran{false};
+  absl::Notification blocking_started;
+  absl::Notification release;
+  std::thread destroyer;
   {
     ThreadScheduler scheduler;
-    scheduler.RunAt(scheduler.Now() + absl::Hours(1),
+    // The first timer holds the scheduler's thread while a second one comes
+    // due behind it; the scheduler is destroyed while the second is pending.
+    scheduler.RunAt(scheduler.Now(), [&] {
+      blocking_started.Notify();
+      release.WaitForNotification();
+    });
+    scheduler.RunAt(scheduler.Now() + absl::Milliseconds(1),
                     [&ran, owned = std::move(owned)] { ran = true; });
+    blocking_started.WaitForNotification();
+    destroyer = std::thread([&] { scheduler.Shutdown(); });
+    // Shutdown has begun once a new timer is dropped at once.
+    for (;;) {
+      auto probe = std::make_shared<int>(0);
+      std::weak_ptr<int> probe_watch = probe;
+      scheduler.RunAt(scheduler.Now() + absl::Hours(1), [probe = std::move(probe)] {});
+      if (probe_watch.expired()) break;
+      absl::SleepFor(absl::Milliseconds(1));
+    }
+    release.Notify();  // The thread leaves the first timer; the second is due.
+    destroyer.join();
   }
-  EXPECT_FALSE(ran);
+  EXPECT_FALSE(ran.load());
   EXPECT_TRUE(watch.expired());
 }
 
@@ -122,9 +145,10 @@ TEST(ThreadSchedulerTest, ShutdownStopsTimersAndLaterOnesAreDroppedUnrun) {
   scheduler.Shutdown();
   auto owned = std::make_shared<int>(7);
   std::weak_ptr<int> watch = owned;
-  scheduler.RunAt(scheduler.Now(), [&ran, owned = std::move(owned)] { ran = true; });
+  // Due at once: a stopped scheduler must neither run it inline nor keep it.
+  scheduler.RunAt(scheduler.Now() - absl::Seconds(1),
+                  [&ran, owned = std::move(owned)] { ran = true; });
   EXPECT_TRUE(watch.expired());  // destroyed at once, not kept until destruction
-  absl::SleepFor(absl::Milliseconds(50));
   EXPECT_FALSE(ran);
   scheduler.Shutdown();  // idempotent
 }
@@ -171,27 +195,36 @@ TEST(WaitUntilTest, AlreadyCancelledRunsAtOnce) {
 }
 
 TEST(WaitUntilTest, EachWaitEndsExactlyOnceUnderRacingCancellation) {
-  constexpr int kWaits = 200;
-  std::atomic<int> ends{0};
+  // Every wait's timer comes due at the same moment at which another thread
+  // cancels every wait, so timer and cancellation race for each of them.
+  constexpr int kWaits = 2000;
+  std::vector<std::atomic<int>> ends(kWaits);
   std::atomic<int> cancelled_ends{0};
+  std::atomic<int> total_ends{0};
+  absl::Notification all_ended;
   auto scheduler = std::make_shared<ThreadScheduler>();
   std::vector<std::shared_ptr<Cancellation>> cancellations;
+  const absl::Time due = scheduler->Now() + absl::Milliseconds(20);
   for (int i = 0; i < kWaits; ++i) {
     auto cancellation = std::make_shared<Cancellation>();
     cancellations.push_back(cancellation);
-    WaitUntil(scheduler, scheduler->Now() + absl::Microseconds(50 * (i % 20)), cancellation,
-              [&](bool cancelled) {
-                ++ends;
-                if (cancelled) ++cancelled_ends;
-              });
+    WaitUntil(scheduler, due, cancellation, [&, i](bool cancelled) {
+      ends[i].fetch_add(1);
+      if (cancelled) cancelled_ends.fetch_add(1);
+      if (total_ends.fetch_add(1) + 1 == kWaits) all_ended.Notify();
+    });
   }
-  for (int i = 0; i < kWaits; i += 2) cancellations[i]->Cancel();
-  absl::Notification flushed;
-  scheduler->RunAt(scheduler->Now() + absl::Milliseconds(50), [&] { flushed.Notify(); });
-  ASSERT_TRUE(flushed.WaitForNotificationWithTimeout(absl::Seconds(10)));
-  for (auto& cancellation : cancellations) cancellation->Cancel();
-  EXPECT_EQ(ends.load(), kWaits);
-  EXPECT_LE(cancelled_ends.load(), kWaits / 2);
+  std::thread canceller([&] {
+    while (absl::Now() < due) {
+    }
+    for (auto& cancellation : cancellations) cancellation->Cancel();
+  });
+  canceller.join();
+  ASSERT_TRUE(all_ended.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  scheduler->Shutdown();  // Nothing may end twice, even after the race.
+  for (int i = 0; i < kWaits; ++i) EXPECT_EQ(ends[i].load(), 1) << "wait " << i;
+  EXPECT_EQ(total_ends.load(), kWaits);
+  EXPECT_LE(cancelled_ends.load(), kWaits);
 }
 
 }  // namespace

@@ -16,8 +16,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "server/http/curl_status.h"
-#include "server/rest/hss_stub.h"
 #include "server/http/upstream_error.h"
+#include "server/rest/hss_stub.h"
 
 namespace hss::gateway {
 
