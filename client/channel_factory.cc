@@ -3,21 +3,72 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace hss::client {
+namespace {
+
+// True when `authority` ("host:port" or "[v6]:port") ends in a port number.
+bool HasPort(absl::string_view authority) {
+  const std::size_t colon = authority.rfind(':');
+  if (colon == absl::string_view::npos || colon + 1 == authority.size()) return false;
+  if (authority.front() == '[' && authority.rfind(']') > colon) return false;  // "[::1]"
+  if (authority.front() != '[' && authority.find(':') != colon) return false;  // bare "::1"
+  const absl::string_view port = authority.substr(colon + 1);
+  return std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// True for a target in gRPC's URI syntax, e.g. "dns:///host:port".
+bool IsGrpcUri(absl::string_view target) {
+  for (absl::string_view scheme : {"dns:", "ipv4:", "ipv6:", "unix:", "unix-abstract:"}) {
+    if (absl::StartsWith(target, scheme)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::StatusOr<GrpcTarget> ParseGrpcTarget(absl::string_view target) {
+  if (target.empty()) return absl::InvalidArgumentError("--target must not be empty");
+  GrpcTarget out;
+  absl::string_view authority = target;
+  const bool http = absl::ConsumePrefix(&authority, "http://");
+  const bool https = !http && absl::ConsumePrefix(&authority, "https://");
+  if (http || https) {
+    absl::ConsumeSuffix(&authority, "/");
+    if (authority.find_first_of("/?#@") != absl::string_view::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--target=", target, ": a gRPC target is host:port, with no path, query or user info"));
+    }
+    out.tls = https;
+  } else if (IsGrpcUri(target)) {
+    out.target = std::string(target);  // gRPC resolves it as written.
+    return out;
+  }
+  if (!HasPort(authority)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--target=", target, " has no port: write host:port (e.g. ",
+        authority.empty() ? "localhost" : authority, ":50051, the gateway's default)"));
+  }
+  out.target = std::string(authority);
+  return out;
+}
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const CliOptions& options) {
-  if (options.target.empty()) return absl::InvalidArgumentError("--target must not be empty");
-  if (!options.tls) {
+  absl::StatusOr<GrpcTarget> target = ParseGrpcTarget(options.target);
+  if (!target.ok()) return target.status();
+  if (!options.tls && !target->tls) {
     if (!options.tls_ca_file.empty()) {
-      return absl::InvalidArgumentError("--tls_ca_file needs --tls");
+      return absl::InvalidArgumentError("--tls_ca_file needs --tls (or an https:// --target)");
     }
-    return grpc::CreateChannel(options.target, grpc::InsecureChannelCredentials());
+    return grpc::CreateChannel(target->target, grpc::InsecureChannelCredentials());
   }
   grpc::SslCredentialsOptions ssl;
   if (!options.tls_ca_file.empty()) {
@@ -28,7 +79,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const CliOptions& opt
     }
     ssl.pem_root_certs.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
-  return grpc::CreateChannel(options.target, grpc::SslCredentials(ssl));
+  return grpc::CreateChannel(target->target, grpc::SslCredentials(ssl));
 }
 
 }  // namespace hss::client

@@ -20,9 +20,12 @@
 #include "client/stream_command.h"
 #include "client/terminal_text.h"
 #include "client/usage.h"
+#include "common/flags_usage.h"
 #include "hss/ports/v1/ports.grpc.pb.h"
 
 namespace hss::client {
+
+using ::hss::ProjectVersion;
 namespace {
 
 constexpr absl::string_view kTokenFlagWarning =
@@ -54,6 +57,10 @@ int RunCli(int argc, char** argv, const CliEnvironment& env, std::ostream& out, 
   }
   ScrubTokenArgs(*line, argv);
   const std::string& command = line->command;
+  if (line->version) {
+    out << "hss-ports " << ProjectVersion() << "\n";
+    return kExitOk;
+  }
   if (line->help) {
     const CommandSpec* spec = FindCommand(command);
     out << (spec == nullptr ? ProgramUsage(program) : CommandUsage(program, *spec));

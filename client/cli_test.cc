@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "client/cli_flags.h"
+#include "common/flags_usage.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/rpc/error_details.pb.h"
@@ -29,6 +30,7 @@
 namespace hss::client {
 namespace {
 
+using ::hss::ProjectVersion;
 using ::hss::ports::v1::ListPortsRequest;
 using ::hss::ports::v1::ListPortsResponse;
 using ::hss::ports::v1::Port;
@@ -190,6 +192,16 @@ TEST_F(CliTest, HelpPrintsUsageAndExits0) {
   EXPECT_EQ(Run({"stream", "--help"}), 0);
   EXPECT_TRUE(absl::StrContains(out_, "--start_offset=N")) << out_;
   EXPECT_FALSE(absl::StrContains(out_, "--limit")) << out_;
+}
+
+TEST_F(CliTest, VersionPrintsTheReleaseAndExits0) {
+  EXPECT_EQ(Run({"--version"}), 0);
+  EXPECT_EQ(out_, absl::StrCat("hss-ports ", ProjectVersion(), "\n"));
+}
+
+TEST_F(CliTest, ATargetWithoutAPortIsAUsageErrorNotACallToPort443) {
+  EXPECT_EQ(Run({"list", "--target=localhost", "--host_id=h"}), 2);
+  EXPECT_TRUE(absl::StrContains(err_, "--target=localhost has no port")) << err_;
 }
 
 TEST_F(CliTest, UsageErrorsExit2WithoutACall) {

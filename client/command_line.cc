@@ -67,6 +67,10 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, const char* const* argv) 
       line.help = true;
       continue;
     }
+    if (name == "version") {
+      line.version = true;
+      continue;
+    }
     token.kind = ArgToken::Kind::kFlag;
     token.name = name;
     if (!IsKnownFlag(name) && absl::StartsWith(name, "no") && IsBoolFlag(name.substr(2))) {
@@ -107,7 +111,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, const char* const* argv) 
     return absl::InvalidArgumentError(
         absl::StrCat("unknown command \"", line.command, "\" (want ", CommandNames(), ")"));
   }
-  if (line.help) return line;
+  if (line.help || line.version) return line;
 
   if (command == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("missing command: ", CommandNames()));

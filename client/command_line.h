@@ -53,6 +53,8 @@ struct CommandLine {
   std::string command;
   // True for `--help`, `-h` or `help [COMMAND]`.
   bool help = false;
+  // True for `--version`.
+  bool version = false;
 };
 
 // Parses `argv[0..argc)`. Returns InvalidArgument with a one-line message for
