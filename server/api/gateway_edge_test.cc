@@ -55,6 +55,29 @@ TEST(ToGrpcStatus, CarriesCodeMessageAndEveryDetail) {
 
 TEST(ToGrpcStatus, OkIsOk) { EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok()); }
 
+TEST(ToGrpcStatus, SendsDetailsInOneDocumentedOrderWhateverTheirInsertionOrder) {
+  google::rpc::BadRequest::FieldViolation v;
+  v.set_field("limit");
+  absl::Status first = MakeError(absl::StatusCode::kUnavailable, "x", "UPSTREAM_UNAVAILABLE");
+  SetRequestId(first, "rid");
+  SetRetryDelay(first, absl::Seconds(1));
+  SetFieldViolations(first, {v});
+  absl::Status second = MakeError(absl::StatusCode::kUnavailable, "x", "UPSTREAM_UNAVAILABLE");
+  SetFieldViolations(second, {v});
+  SetRetryDelay(second, absl::Seconds(1));
+  SetRequestId(second, "rid");
+  for (const absl::Status& status : {first, second}) {
+    google::rpc::Status proto;
+    ASSERT_TRUE(proto.ParseFromString(ToGrpcStatus(status).error_details()));
+    std::vector<std::string> order;
+    for (const auto& any : proto.details()) order.push_back(any.type_url());
+    EXPECT_THAT(order, testing::ElementsAre("type.googleapis.com/google.rpc.ErrorInfo",
+                                            "type.googleapis.com/google.rpc.BadRequest",
+                                            "type.googleapis.com/google.rpc.RetryInfo",
+                                            "type.googleapis.com/google.rpc.RequestInfo"));
+  }
+}
+
 TEST(AddErrorMetadata, MergesIntoTheExistingErrorInfo) {
   absl::Status status = MakeError(absl::StatusCode::kUnavailable, "x", "UPSTREAM_UNAVAILABLE");
   AddErrorMetadata(status, kMetaResumeOffset, "400");

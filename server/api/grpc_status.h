@@ -9,8 +9,8 @@ namespace hss::gateway {
 
 // Translates an internal status into the gRPC status the caller receives: the
 // same code and message, and a serialized google.rpc.Status whose details are
-// the status's google.rpc payloads (ErrorInfo, RetryInfo, RequestInfo,
-// BadRequest). The server edge is the only caller.
+// the status's google.rpc payloads, always in this order: ErrorInfo,
+// BadRequest, RetryInfo, RequestInfo. The server edge is the only caller.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 }  // namespace hss::gateway

@@ -21,7 +21,7 @@ Mapping MappingFor(const CurlFailure& f) {
     case CURLE_OPERATION_TIMEDOUT:
       return f.timeout_is_caller_deadline
                  ? Mapping{C::kDeadlineExceeded, "DEADLINE_EXCEEDED",
-                           "the caller's deadline expired while waiting for"}
+                           "stopped at the caller's deadline while waiting for"}
                  : Mapping{C::kUnavailable, "UPSTREAM_TIMEOUT", "timed out waiting for"};
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:

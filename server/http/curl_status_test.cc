@@ -55,5 +55,17 @@ TEST(CurlFailureToStatus, MapsTheTransportTable) {
   EXPECT_THAT(std::string(s.message()), HasSubstr("--max_response_bytes=1024"));
 }
 
+TEST(CurlFailureToStatus, ACallerDeadlineReadsAsASentence) {
+  CurlFailure f;
+  f.code = CURLE_OPERATION_TIMEDOUT;
+  f.timeout_is_caller_deadline = true;
+  f.origin = "http://127.0.0.1:8080";
+  absl::Status s = CurlFailureToStatus(f);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(std::string(s.message()),
+              testing::StartsWith("the gateway stopped at the caller's deadline while waiting for "
+                                  "HSS at http://127.0.0.1:8080 ("));
+}
+
 }  // namespace
 }  // namespace hss::gateway

@@ -184,10 +184,12 @@ std::string Hint(absl::string_view reason, absl::string_view upstream_code,
   const std::string retry =
       retry_delay ? absl::StrCat("retry after ", absl::FormatDuration(*retry_delay)) : "";
   if (reason == "UPSTREAM_TOKEN_EXPIRED") {
-    return "the IAM token expired or is for another region: refresh the gateway's token";
+    return "the IAM token expired or is for another region: get a new token (the caller's own "
+           "with --auth=passthrough, else the gateway's)";
   }
   if (reason == "UPSTREAM_UNAUTHENTICATED") {
-    return "check the gateway's IAM token or AK/SK credentials";
+    return "check the IAM token (the caller's own with --auth=passthrough) or the gateway's "
+           "AK/SK credentials";
   }
   if (reason == "UPSTREAM_PERMISSION_DENIED" || absl::EqualsIgnoreCase(upstream_code, "HSS.0010") ||
       absl::EqualsIgnoreCase(upstream_code, "HSS.0013")) {

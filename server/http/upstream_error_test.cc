@@ -381,11 +381,12 @@ TEST(UpstreamHttpErrorTest, Messages) {
                 R"({"error_code":"APIG.0307","error_msg":"The token must be updated.",
                     "request_id":"r1"})"),
        "HSS answered HTTP 401: APIG.0307 The token must be updated. (request id r1); the IAM "
-       "token expired or is for another region: refresh the gateway's token"},
+       "token expired or is for another region: get a new token (the caller's own with "
+       "--auth=passthrough, else the gateway's)"},
       {"bad credentials",
        Response(401, {}, R"({"error_code":"APIG.0301","error_msg":"decrypt token fail"})"),
-       "HSS answered HTTP 401: APIG.0301 decrypt token fail; check the gateway's IAM token or "
-       "AK/SK credentials"},
+       "HSS answered HTTP 401: APIG.0301 decrypt token fail; check the IAM token (the caller's "
+       "own with --auth=passthrough) or the gateway's AK/SK credentials"},
       {"API not found", Response(404, {}, R"({"error_code":"APIG.0101","error_msg":"no API"})"),
        "HSS answered HTTP 404: APIG.0101 no API; check the gateway's --endpoint: it does not "
        "serve the HSS API"},
