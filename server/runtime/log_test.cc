@@ -17,6 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "rapidjson/document.h"
 #include "server/runtime/log_sink.h"
 
 namespace hss::gateway {
@@ -220,6 +221,82 @@ TEST(LogSink, ManyThreadsLoseNothingWithinTheBounds) {
   EXPECT_EQ(sink.dropped(), 0u);
   const std::vector<std::string> lines = absl::StrSplit(out.written(), '\n', absl::SkipEmpty());
   EXPECT_EQ(lines.size(), static_cast<size_t>(kThreads * kLines));
+}
+
+TEST(ToValidUtf8, KeepsValidTextAndReplacesEachInvalidSequenceOnce) {
+  EXPECT_EQ(ToValidUtf8("plain", 100), "plain");
+  EXPECT_EQ(ToValidUtf8("\xc3\xbc\xe2\x82\xac\xf0\x9f\x98\x80", 100),
+            "\xc3\xbc\xe2\x82\xac\xf0\x9f\x98\x80");
+  EXPECT_EQ(ToValidUtf8(absl::string_view("a\0b", 3), 100), absl::string_view("a\0b", 3));
+  const std::string r = "\xef\xbf\xbd";
+  EXPECT_EQ(ToValidUtf8("a\xff"
+                        "b",
+                        100),
+            "a" + r + "b");
+  EXPECT_EQ(ToValidUtf8("a\xc3", 100), "a" + r);
+  EXPECT_EQ(ToValidUtf8("a\xc3"
+                        "b",
+                        100),
+            "a" + r + "b");
+  EXPECT_EQ(ToValidUtf8("\xc0\xaf", 100), r + r);                  // Overlong: two bad bytes.
+  EXPECT_EQ(ToValidUtf8("\xe0\x80\xaf", 100), r + r + r);          // Overlong 3-byte form.
+  EXPECT_EQ(ToValidUtf8("\xed\xa0\x80", 100), r + r + r);          // Surrogate U+D800.
+  EXPECT_EQ(ToValidUtf8("\xf4\x90\x80\x80", 100), r + r + r + r);  // Above U+10FFFF.
+  EXPECT_EQ(ToValidUtf8("\xe2\x82", 100), r);                      // Truncated: one U+FFFD.
+  EXPECT_EQ(ToValidUtf8("\xe2\x82x", 100), r + "x");
+  EXPECT_EQ(ToValidUtf8("\x80\x80", 100), r + r);
+}
+
+TEST(ToValidUtf8, CutsAtACharacterBoundaryAndSaysSo) {
+  bool truncated = true;
+  EXPECT_EQ(ToValidUtf8("abc", 3, &truncated), "abc");
+  EXPECT_FALSE(truncated);
+  EXPECT_EQ(ToValidUtf8("abcd", 3, &truncated), "abc\xe2\x80\xa6");
+  EXPECT_TRUE(truncated);
+  // "ü" is 2 bytes: 3 bytes hold one, not one and a half.
+  EXPECT_EQ(ToValidUtf8("\xc3\xbc\xc3\xbc", 3, &truncated), "\xc3\xbc\xe2\x80\xa6");
+  EXPECT_TRUE(truncated);
+  EXPECT_EQ(ToValidUtf8("x", 0, &truncated), "\xe2\x80\xa6");
+  EXPECT_TRUE(truncated);
+}
+
+// Parses `line` as JSON, rejecting invalid UTF-8.
+::testing::AssertionResult ParsesAsStrictJson(const std::string& line, rapidjson::Document& doc) {
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(line.data(), line.size());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    return ::testing::AssertionFailure() << "not a valid JSON object: " << line.substr(0, 300);
+  }
+  return ::testing::AssertionSuccess();
+}
+
+TEST(FormatLogEvent, IsValidJsonWhateverTheMessage) {
+  rapidjson::Document doc;
+  ASSERT_TRUE(ParsesAsStrictJson(
+      FormatLogEvent("warning", "bad \xff\xc3 \"quoted\"\n", absl::FromUnixSeconds(0)), doc));
+  EXPECT_STREQ(doc["ts"].GetString(), "1970-01-01T00:00:00.000Z");
+  EXPECT_STREQ(doc["level"].GetString(), "warning");
+  EXPECT_EQ(std::string(doc["msg"].GetString()), "bad \xef\xbf\xbd\xef\xbf\xbd \"quoted\"\n");
+  EXPECT_FALSE(doc.HasMember("msg_truncated"));
+}
+
+TEST(FormatLogEvent, CutsAHugeMessage) {
+  const std::string line =
+      FormatLogEvent("info", std::string(1 << 20, 'm'), absl::FromUnixSeconds(0));
+  EXPECT_LT(line.size(), kLogMaxMessageBytes + 200);
+  rapidjson::Document doc;
+  ASSERT_TRUE(ParsesAsStrictJson(line, doc));
+  EXPECT_EQ(doc["msg"].GetStringLength(), kLogMaxMessageBytes + 3);
+  EXPECT_TRUE(doc["msg_truncated"].GetBool());
+}
+
+TEST(JsonLogLine, WritesNumbersAndStrings) {
+  JsonLogLine line(absl::FromUnixSeconds(0), "info", "call");
+  line.AddInt("n", -42);
+  line.AddFixed("ms", 1.5, 3);
+  line.AddString("s", "x\"y", 10);
+  EXPECT_EQ(std::move(line).Finish(),
+            R"({"ts":"1970-01-01T00:00:00.000Z","level":"info","msg":"call","n":-42,)"
+            R"("ms":1.500,"s":"x\"y"})");
 }
 
 }  // namespace
