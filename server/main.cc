@@ -339,5 +339,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "hss-gateway: %s\n", std::string(options.status().message()).c_str());
     return 2;
   }
-  return hss::gateway::Run(*std::move(options), stop_signals);
+  const int exit_code = hss::gateway::Run(*std::move(options), stop_signals);
+  // The log's own thread writes the lines: let it write the last ones (the
+  // shutdown lines, or why start-up failed) before the process ends.
+  hss::gateway::FlushLog(absl::Seconds(5));
+  return exit_code;
 }

@@ -1,36 +1,30 @@
 #include "server/api/call_log.h"
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
 #include "server/runtime/log.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
-namespace {
-
-void AppendField(std::string& out, absl::string_view key, absl::string_view value) {
-  absl::StrAppend(&out, ",\"", key, "\":");
-  AppendJsonString(out, value);
-}
-
-}  // namespace
 
 std::string FormatCallRecord(const CallRecord& r, absl::Time now) {
-  std::string out = absl::StrCat("{\"ts\":\"", LogTimestamp(now), "\",\"level\":\"info\"");
-  AppendField(out, "msg", "call");
-  AppendField(out, "method", r.method);
-  AppendField(out, "host_id", r.host_id);
-  AppendField(out, "code", absl::StatusCodeToString(r.status.code()));
+  JsonLogLine line(now, "info", "call");
+  line.AddString("method", r.method, 64);
+  line.AddString("host_id", r.host_id, kCallLogMaxHostIdBytes);
+  line.AddString("code", absl::StatusCodeToString(r.status.code()), 64);
   if (!r.status.ok()) {
-    if (auto info = GetErrorInfo(r.status)) AppendField(out, "reason", info->reason());
+    if (auto info = GetErrorInfo(r.status)) {
+      line.AddString("reason", info->reason(), kCallLogMaxReasonBytes);
+    }
   }
-  absl::StrAppend(&out, ",\"http_status\":", r.http_status);
-  absl::StrAppendFormat(&out, ",\"latency_ms\":%.3f", absl::ToDoubleMilliseconds(r.latency));
-  if (!r.request_id.empty()) AppendField(out, "request_id", r.request_id);
-  absl::StrAppend(&out, ",\"pages\":", r.pages, ",\"ports\":", r.ports);
-  if (!r.status.ok()) AppendField(out, "error", r.status.message());
-  out.push_back('}');
-  return out;
+  line.AddInt("http_status", r.http_status);
+  line.AddFixed("latency_ms", absl::ToDoubleMilliseconds(r.latency), 3);
+  if (!r.request_id.empty()) {
+    line.AddString("request_id", r.request_id, kCallLogMaxRequestIdBytes);
+  }
+  line.AddInt("pages", r.pages);
+  line.AddInt("ports", r.ports);
+  if (!r.status.ok()) line.AddString("error", r.status.message(), kCallLogMaxErrorBytes);
+  return std::move(line).Finish();
 }
 
 }  // namespace hss::gateway

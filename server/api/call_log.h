@@ -1,6 +1,7 @@
 #ifndef HSS_SERVER_API_CALL_LOG_H_
 #define HSS_SERVER_API_CALL_LOG_H_
 
+#include <cstddef>
 #include <string>
 
 #include "absl/status/status.h"
@@ -9,11 +10,22 @@
 
 namespace hss::gateway {
 
+// The call log cuts the strings a caller or HSS controls to these many bytes
+// (at a character boundary, then "…" and "<field>_truncated":true; see
+// ToValidUtf8), so that a rejected 1 MiB host_id makes a short line.
+inline constexpr size_t kCallLogMaxHostIdBytes = 256;
+// See kCallLogMaxHostIdBytes: the upstream request id.
+inline constexpr size_t kCallLogMaxRequestIdBytes = 128;
+// See kCallLogMaxHostIdBytes: the error reason.
+inline constexpr size_t kCallLogMaxReasonBytes = 128;
+// See kCallLogMaxHostIdBytes: the error message (may quote HSS's answer).
+inline constexpr size_t kCallLogMaxErrorBytes = 1024;
+
 // What the gateway records about one finished call. Holds nothing secret.
 struct CallRecord {
   // "ListPorts" or "StreamPorts".
   absl::string_view method;
-  // The caller's host_id (escaped when written).
+  // The caller's host_id (cut to kCallLogMaxHostIdBytes when written).
   absl::string_view host_id;
   // The call's final status.
   absl::Status status;
@@ -29,7 +41,10 @@ struct CallRecord {
   long long ports = 0;
 };
 
-// Formats `record` as one JSON object on one line (no trailing newline).
+// Formats `record` as one JSON object on one line (no trailing newline):
+// {"ts","level":"info","msg":"call","method","host_id","code","reason" (errors),
+// "http_status","latency_ms","request_id" (if any),"pages","ports","error"
+// (errors)}. Valid UTF-8 whatever the input: invalid bytes become U+FFFD.
 std::string FormatCallRecord(const CallRecord& record, absl::Time now);
 
 }  // namespace hss::gateway

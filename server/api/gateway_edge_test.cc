@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "google/rpc/status.pb.h"
+#include "rapidjson/document.h"
 #include "server/api/call_log.h"
 #include "server/api/grpc_status.h"
 #include "server/api/port_service.h"
@@ -11,6 +12,7 @@
 namespace hss::gateway {
 namespace {
 
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -86,6 +88,17 @@ TEST(AddErrorMetadata, MergesIntoTheExistingErrorInfo) {
   EXPECT_EQ(info->metadata().at("resumeOffset"), "400");
 }
 
+// Parses `line` as JSON, rejecting invalid UTF-8 (what a strict log reader does).
+::testing::AssertionResult ParsesAsStrictJson(const std::string& line, rapidjson::Document& doc) {
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(line.data(), line.size());
+  if (doc.HasParseError()) {
+    return ::testing::AssertionFailure() << "parse error " << doc.GetParseError() << " at "
+                                         << doc.GetErrorOffset() << " in " << line.substr(0, 300);
+  }
+  if (!doc.IsObject()) return ::testing::AssertionFailure() << "not an object: " << line;
+  return ::testing::AssertionSuccess();
+}
+
 TEST(FormatCallRecord, IsOneEscapedJsonLine) {
   CallRecord r;
   r.method = "ListPorts";
@@ -96,12 +109,118 @@ TEST(FormatCallRecord, IsOneEscapedJsonLine) {
   r.request_id = "rid";
   std::string line = FormatCallRecord(r, absl::FromUnixSeconds(0));
   EXPECT_EQ(line.find('\n'), std::string::npos);
-  EXPECT_THAT(line, HasSubstr(R"("host_id":"a\"b\u000ac")"));
+  rapidjson::Document doc;
+  ASSERT_TRUE(ParsesAsStrictJson(line, doc));
+  EXPECT_EQ(doc["host_id"].GetString(), std::string("a\"b\nc"));
   EXPECT_THAT(line, HasSubstr(R"("code":"NOT_FOUND")"));
   EXPECT_THAT(line, HasSubstr(R"("reason":"UPSTREAM_NOT_FOUND")"));
   EXPECT_THAT(line, HasSubstr(R"("http_status":404)"));
   EXPECT_THAT(line, HasSubstr(R"("latency_ms":1.500)"));
   EXPECT_THAT(line, HasSubstr(R"("ts":"1970-01-01T00:00:00.000Z")"));
+}
+
+TEST(FormatCallRecord, CutsAHugeHostIdAndSaysSo) {
+  const std::string host_id(1 << 20, 'h');
+  const std::string error(1 << 20, 'e');
+  const std::string request_id(1 << 20, 'r');
+  CallRecord r;
+  r.method = "ListPorts";
+  r.host_id = host_id;
+  r.request_id = request_id;
+  r.status = MakeError(absl::StatusCode::kInvalidArgument, error, "INVALID_ARGUMENT");
+  std::string line = FormatCallRecord(r, absl::FromUnixSeconds(0));
+  EXPECT_LT(line.size(), 4096u);
+  rapidjson::Document doc;
+  ASSERT_TRUE(ParsesAsStrictJson(line, doc));
+  std::string logged = doc["host_id"].GetString();
+  EXPECT_EQ(logged.size(), kCallLogMaxHostIdBytes + 3);
+  EXPECT_EQ(logged.substr(0, kCallLogMaxHostIdBytes), host_id.substr(0, kCallLogMaxHostIdBytes));
+  EXPECT_THAT(logged, EndsWith("\u2026"));
+  ASSERT_TRUE(doc.HasMember("host_id_truncated"));
+  EXPECT_TRUE(doc["host_id_truncated"].GetBool());
+  EXPECT_EQ(doc["error"].GetStringLength(), kCallLogMaxErrorBytes + 3);
+  EXPECT_TRUE(doc["error_truncated"].GetBool());
+  EXPECT_EQ(doc["request_id"].GetStringLength(), kCallLogMaxRequestIdBytes + 3);
+  EXPECT_TRUE(doc["request_id_truncated"].GetBool());
+}
+
+TEST(FormatCallRecord, ShortFieldsAreNotMarkedTruncated) {
+  const std::string host_id(kCallLogMaxHostIdBytes, 'h');
+  CallRecord r;
+  r.method = "StreamPorts";
+  r.host_id = host_id;
+  r.status = absl::OkStatus();
+  rapidjson::Document doc;
+  ASSERT_TRUE(ParsesAsStrictJson(FormatCallRecord(r, absl::FromUnixSeconds(0)), doc));
+  EXPECT_EQ(doc["host_id"].GetString(), host_id);
+  EXPECT_FALSE(doc.HasMember("host_id_truncated"));
+}
+
+TEST(FormatCallRecord, CutsAtACharacterBoundary) {
+  // 'é' is two bytes: a cut at an odd byte count would split one.
+  std::string host_id;
+  for (int i = 0; i < 1000; ++i) host_id += "\xc3\xa9";
+  CallRecord r;
+  r.host_id = host_id;
+  rapidjson::Document doc;
+  ASSERT_TRUE(ParsesAsStrictJson(FormatCallRecord(r, absl::FromUnixSeconds(0)), doc));
+  std::string logged = doc["host_id"].GetString();
+  EXPECT_LE(logged.size(), kCallLogMaxHostIdBytes + 3);
+  EXPECT_EQ(logged, host_id.substr(0, kCallLogMaxHostIdBytes) + "\u2026");
+}
+
+TEST(FormatCallRecord, ReplacesInvalidUtf8WithReplacementCharacters) {
+  struct Case {
+    const char* name;
+    std::string bytes;
+  };
+  const Case cases[] = {
+      {"0xff",
+       "a\xff"
+       "b"},
+      {"lone lead byte 0xc3",
+       "a\xc3"
+       "b"},
+      {"lead byte at the end", "ab\xc3"},
+      {"overlong '/' 0xc0 0xaf",
+       "a\xc0\xaf"
+       "b"},
+      {"surrogate 0xed 0xa0 0x80",
+       "a\xed\xa0\x80"
+       "b"},
+      {"above U+10FFFF 0xf4 0x90 0x80 0x80",
+       "a\xf4\x90\x80\x80"
+       "b"},
+      {"stray continuation 0x80",
+       "a\x80"
+       "b"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    CallRecord r;
+    r.method = "ListPorts";
+    r.host_id = c.bytes;
+    r.request_id = c.bytes;
+    r.status = MakeError(absl::StatusCode::kInvalidArgument, c.bytes, "INVALID_ARGUMENT");
+    const std::string line = FormatCallRecord(r, absl::FromUnixSeconds(0));
+    rapidjson::Document doc;
+    ASSERT_TRUE(ParsesAsStrictJson(line, doc));
+    for (const char* field : {"host_id", "request_id", "error"}) {
+      SCOPED_TRACE(field);
+      ASSERT_TRUE(doc.HasMember(field));
+      const std::string value = doc[field].GetString();
+      EXPECT_THAT(value, HasSubstr("\uFFFD"));
+      EXPECT_EQ(value.front(), 'a');
+    }
+  }
+}
+
+TEST(FormatCallRecord, KeepsValidMultiByteCharacters) {
+  CallRecord r;
+  r.host_id = "h\xc3\xbc-\xe2\x82\xac-\xf0\x9f\x98\x80";  // ü, €, an emoji
+  rapidjson::Document doc;
+  ASSERT_TRUE(ParsesAsStrictJson(FormatCallRecord(r, absl::FromUnixSeconds(0)), doc));
+  EXPECT_EQ(doc["host_id"].GetString(), std::string(r.host_id));
 }
 
 TEST(PassthroughToken, ReadsXAuthTokenOrBearer) {
