@@ -202,6 +202,23 @@ TEST_F(CurlTransportTest, RefusedConnectionIsUnavailable) {
   EXPECT_NE(out.status().message().find("http://127.0.0.1:1"), std::string::npos);
 }
 
+TEST_F(CurlTransportTest, ErrorsNeverShowTheUrlsUserinfo) {
+  HttpRequest request;
+  request.url = "http://user:secret@127.0.0.1:1/x";
+  absl::Notification done;
+  absl::StatusOr<HttpResponse> out;
+  transport_->Start(std::move(request), [&](absl::StatusOr<HttpResponse> r) {
+    out = std::move(r);
+    done.Notify();
+  });
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(60)));
+  ASSERT_FALSE(out.ok());
+  const std::string message(out.status().message());
+  EXPECT_NE(message.find("127.0.0.1:1"), std::string::npos) << message;
+  EXPECT_EQ(message.find("secret"), std::string::npos) << message;
+  EXPECT_EQ(message.find("user:"), std::string::npos) << message;
+}
+
 TEST_F(CurlTransportTest, DestructionFailsWhatIsStillInFlight) {
   HttpRequest request;
   request.url = Url("/slow");
