@@ -109,17 +109,20 @@ HttpRequestId CurlTransport::Start(HttpRequest request, HttpCallback done) {
   transfer->request = std::move(request);
   transfer->done = std::move(done);
   transfer->max_response_bytes = options_.max_response_bytes;
-  HttpRequestId id;
+  HttpRequestId id = 0;
   {
     absl::MutexLock lock(&mu_);
-    if (stopping_) {
-      std::move(transfer->done)(MakeError(absl::StatusCode::kUnavailable,
-                                          "the gateway is shutting down", "GATEWAY_SHUTTING_DOWN"));
-      return 0;
+    if (!stopping_) {
+      id = transfer->id = next_id_++;
+      ++in_flight_;
+      pending_.push_back(std::move(transfer));
     }
-    id = transfer->id = next_id_++;
-    ++in_flight_;
-    pending_.push_back(std::move(transfer));
+  }
+  if (id == 0) {
+    // Refused: `done` runs without the lock, so that it may call Start() again.
+    std::move(transfer->done)(MakeError(absl::StatusCode::kUnavailable,
+                                        "the gateway is shutting down", "GATEWAY_SHUTTING_DOWN"));
+    return 0;
   }
   curl_multi_wakeup(multi_);
   return id;

@@ -256,5 +256,38 @@ TEST_F(CurlTransportTest, ShutdownFailsInFlightAndLaterTransfersWhileTheOwnerKee
   transport_->Shutdown();  // idempotent; the destructor calls it again
 }
 
+TEST_F(CurlTransportTest, CallbackOfARefusedStartMayStartAgain) {
+  // A caller that retries inline (PageWalk does) calls Start() from the done
+  // callback of a Start() that the stopped transport refused.
+  transport_->Shutdown();
+  auto inner_done = std::make_shared<absl::Notification>();
+  auto outer_code = std::make_shared<absl::StatusCode>(absl::StatusCode::kOk);
+  auto inner_code = std::make_shared<absl::StatusCode>(absl::StatusCode::kOk);
+  CurlTransport* transport = transport_.get();
+  std::thread caller([=, this] {
+    HttpRequest request;
+    request.url = Url("/ok");
+    transport->Start(std::move(request), [=, this](absl::StatusOr<HttpResponse> r) {
+      *outer_code = r.status().code();
+      HttpRequest again;
+      again.url = Url("/ok");
+      transport->Start(std::move(again), [=](absl::StatusOr<HttpResponse> r2) {
+        *inner_code = r2.status().code();
+        inner_done->Notify();
+      });
+    });
+  });
+  if (!inner_done->WaitForNotificationWithTimeout(absl::Seconds(60))) {
+    // The caller is stuck holding the transport's lock: leave both behind
+    // rather than hang the test binary.
+    caller.detach();
+    (void)transport_.release();
+    FAIL() << "Start() from a refused Start()'s callback deadlocked";
+  }
+  caller.join();
+  EXPECT_EQ(*outer_code, absl::StatusCode::kUnavailable);
+  EXPECT_EQ(*inner_code, absl::StatusCode::kUnavailable);
+}
+
 }  // namespace
 }  // namespace hss::gateway
