@@ -28,6 +28,7 @@
 #include "server/config/gateway_flags.h"
 #include "server/connection/ports_connection.h"
 #include "server/http/curl_transport.h"
+#include "server/http/url_redaction.h"
 #include "server/protection/protection_options.h"
 #include "server/protection/upstream_metrics.h"
 #include "server/rest/rest_hss_stub.h"
@@ -206,8 +207,9 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
     auto project = DiscoverProject(resolver, options.region, options.upstream_timeout);
     if (project.ok()) {
       options.default_project_id = *std::move(project);
-      LogEvent("info", absl::StrCat("project of region ", options.region, " (from IAM at ",
-                                    options.iam_endpoint, "): ", options.default_project_id));
+      LogEvent("info",
+               absl::StrCat("project of region ", options.region, " (from IAM at ",
+                            RedactUrl(options.iam_endpoint), "): ", options.default_project_id));
     } else if (project.status().code() == absl::StatusCode::kUnavailable ||
                project.status().code() == absl::StatusCode::kDeadlineExceeded) {
       LogEvent("warning", absl::StrCat("no default project yet: ", project.status().message(),
@@ -275,8 +277,8 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
   std::printf("hss-gateway listening on %s:%d\n", where.c_str(), port);
   std::fflush(stdout);
   LogEvent("info", absl::StrCat(
-                       "serving on ", where, ":", port, ", upstream ", options.endpoint, ", auth ",
-                       AuthModeName(options.auth), ", default project ",
+                       "serving on ", where, ":", port, ", upstream ", RedactUrl(options.endpoint),
+                       ", auth ", AuthModeName(options.auth), ", default project ",
                        options.default_project_id.empty() ? "(none)" : options.default_project_id));
 
   int signal_number = 0;

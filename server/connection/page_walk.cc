@@ -5,6 +5,7 @@
 
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
@@ -50,16 +51,41 @@ PageWalk::PageWalk(std::shared_ptr<HssStub> stub, const CallContext& context,
   context_.cancellation = std::make_shared<Cancellation>();
 }
 
+PageWalk::~PageWalk() {
+  if (parent_hook_ != 0) parent_.cancellation->Unregister(parent_hook_);
+}
+
 void PageWalk::Start() {
-  // The caller's cancellation cancels the walk's own context (and so its transfers).
-  auto own = context_.cancellation;
-  parent_.cancellation->OnCancel([own] { own->Cancel(); });
+  // The caller's cancellation (or deadline, which gRPC turns into one) ends the
+  // walk whatever it is waiting for. A weak reference: the caller's
+  // cancellation outlives the walk and must not keep it alive.
+  std::weak_ptr<PageWalk> weak = weak_from_this();
+  const Cancellation::Handle hook = parent_.cancellation->OnCancel([weak] {
+    if (auto self = weak.lock()) self->OnCallerCancelled();
+  });
   std::vector<int> offsets;
   {
     absl::MutexLock lock(&mu_);
+    parent_hook_ = hook;
     offsets = PlanFetches();
   }
   for (int offset : offsets) Fetch(offset, 1);
+}
+
+void PageWalk::OnCallerCancelled() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (final_status_.has_value()) return;  // Over already; nothing changes.
+    absl::Status status =
+        absl::Now() >= parent_.deadline - kDeadlineClockSlack
+            ? MakeError(absl::StatusCode::kDeadlineExceeded,
+                        "the caller's deadline expired before the walk ended", "DEADLINE_EXCEEDED")
+            : MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call", "CANCELLED");
+    AddErrorMetadata(status, kMetaResumeOffset, absl::StrCat(deliver_offset_));
+    EndWith(std::move(status));
+  }
+  context_.cancellation->Cancel();  // Transfers in flight end and report back.
+  notify_();
 }
 
 std::vector<int> PageWalk::PlanFetches() {
@@ -144,6 +170,12 @@ PageWalk::Step PageWalk::Next() {
           cancel_rest = true;
         } else {
           auto& response = result->response;
+          // A page longer than asked for keeps its first page_size ports: the
+          // next page starts there, so nothing is skipped or repeated.
+          if (response.data_list_size() > options_.page_size) {
+            response.mutable_data_list()->DeleteSubrange(
+                options_.page_size, response.data_list_size() - options_.page_size);
+          }
           const int count = response.data_list_size();
           // Only full pages can repeat: a short page ends the walk anyway.
           const std::optional<uint64_t> fingerprint =

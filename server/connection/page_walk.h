@@ -11,6 +11,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "hss/ports/v1/ports.pb.h"
 #include "server/rest/hss_stub.h"
 #include "server/runtime/call_context.h"
@@ -37,8 +38,23 @@ struct PageWalkOptions {
 // an empty or short page, at offset >= total_num, on a page repeating the one
 // before, or past `max_offset`). Thread-safe.
 //
+// Pages sit at start_offset + k * page_size. A page carrying more than
+// `page_size` ports (an upstream that ignores `limit`) is cut to its first
+// `page_size`, and the walk goes on at offset + page_size: no port is skipped
+// or repeated, and every page the walk waits for is one it fetched.
+//
 // The consumer calls Next() whenever `notify` runs and whenever it is ready for
 // another page; Next() hands out pages strictly in order.
+//
+// Cancellation and the caller's deadline end the walk in every state, also
+// when it has pages buffered or nothing in flight: the moment
+// `context.cancellation` fires, the walk drops its buffered pages, cancels its
+// fetches and runs `notify`; Next() then returns kDone (once the cancelled
+// fetches have reported back) with DEADLINE_EXCEEDED if `context.deadline`
+// has passed, CANCELLED otherwise, and `resumeOffset` = the first port not
+// delivered. The deadline needs no timer of the walk's own: a gRPC server
+// cancels a call when its deadline passes (the reactor's OnCancel fires the
+// cancellation), and fetches in flight end at the deadline in the transport.
 class PageWalk : public std::enable_shared_from_this<PageWalk> {
  public:
   // What Next() returns.
@@ -82,7 +98,14 @@ class PageWalk : public std::enable_shared_from_this<PageWalk> {
   // Snapshot of the walk's statistics.
   Stats stats() const;
 
+  // Unregisters from the caller's cancellation.
+  ~PageWalk();
+
  private:
+  // A cancellation this close before the deadline counts as the deadline: the
+  // clock gRPC's deadline timer runs on and absl::Now() may differ slightly.
+  static constexpr absl::Duration kDeadlineClockSlack = absl::Milliseconds(1);
+
   struct Fetched {
     absl::StatusOr<PortsPage> result;
   };
@@ -97,6 +120,8 @@ class PageWalk : public std::enable_shared_from_this<PageWalk> {
   void Fetch(int offset, int attempt);
   void OnFetched(int offset, int attempt, absl::StatusOr<PortsPage> result);
   void EndWith(absl::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Ends the walk with CANCELLED or DEADLINE_EXCEEDED and runs `notify`.
+  void OnCallerCancelled();
 
   const std::shared_ptr<HssStub> stub_;
   const CallContext parent_;
@@ -118,7 +143,8 @@ class PageWalk : public std::enable_shared_from_this<PageWalk> {
   // Set once the walk's outcome is decided; nothing more is fetched or delivered.
   std::optional<absl::Status> final_status_ ABSL_GUARDED_BY(mu_);
   Stats stats_ ABSL_GUARDED_BY(mu_);
-  Cancellation::Handle parent_hook_ = 0;
+  // The walk's action on the caller's cancellation, unregistered on destruction.
+  Cancellation::Handle parent_hook_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace hss::gateway

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <deque>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "server/runtime/status_details.h"
+#include "server/testing/fake_hss_stub.h"
 
 namespace hss::gateway {
 namespace {
@@ -340,6 +343,138 @@ TEST_F(PageWalkTest, StopsPastTheUpstreamOffsetLimit) {
   ASSERT_EQ(step.kind, PageWalk::Step::kDone);
   EXPECT_EQ(step.status.code(), absl::StatusCode::kOutOfRange);
   EXPECT_EQ(GetErrorInfo(step.status)->metadata().at("resumeOffset"), "30");
+}
+
+// An upstream that returns up to `rows` rows from the requested offset of a
+// `total`-port host, whatever `limit` asked for (port numbers are the absolute
+// positions): answers the oldest pending call of `stub`.
+bool AnswerOldestWith(FakeHssStub& stub, int rows, int total) {
+  if (stub.pending() == 0) return false;
+  const ListPortsRequest request = stub.request(stub.calls() - stub.pending());
+  const int offset = static_cast<int>(request.offset());
+  PortsPage page = TestPage(0, total);
+  for (int i = offset; i < std::min(total, offset + rows); ++i) {
+    page.response.add_data_list()->set_port(i);
+  }
+  return stub.Answer(std::move(page));
+}
+
+// Walks of a FakeHssStub (from server/testing), whose calls ignore cancellation:
+// what the walk does is all the test sees.
+class PageWalkOnFakeStubTest : public ::testing::Test {
+ protected:
+  ~PageWalkOnFakeStubTest() override {
+    while (stub_->Answer(absl::CancelledError("test ended"))) {
+    }
+  }
+
+  std::shared_ptr<PageWalk> MakeWalk(int page_size, int prefetch) {
+    PageWalkOptions options;
+    options.page_size = page_size;
+    options.prefetch_pages = prefetch;
+    ListPortsRequest query;
+    query.set_host_id("h");
+    return PageWalk::Create(stub_, context_, "p", query, options, [this] { ++notifications_; });
+  }
+
+  // Takes the first page of a walk of a 1000-port host, then lets the walk
+  // prefetch up to its bound: pages wait buffered, nothing is in flight.
+  void BufferPagesWithNothingInFlight(PageWalk& walk) {
+    walk.Start();
+    ASSERT_TRUE(AnswerOldestWith(*stub_, 10, 1000));
+    ASSERT_EQ(walk.Next().kind, PageWalk::Step::kPage);
+    while (AnswerOldestWith(*stub_, 10, 1000)) {
+    }
+    ASSERT_EQ(stub_->pending(), 0u);
+  }
+
+  std::shared_ptr<FakeHssStub> stub_ = std::make_shared<FakeHssStub>();
+  CallContext context_;
+  std::atomic<int> notifications_{0};
+};
+
+TEST_F(PageWalkOnFakeStubTest, PagesLongerThanTheLimitAreCutAndTheWalkGoesOn) {
+  // HSS answers 250 rows for limit=200: each page keeps its first 200 rows and
+  // the next one starts 200 further, so no port is skipped or repeated.
+  auto walk = MakeWalk(200, /*prefetch=*/2);
+  walk->Start();
+  std::vector<int> seen;
+  std::vector<int> offsets;
+  PageWalk::Step step;
+  for (;;) {
+    step = walk->Next();
+    if (step.kind == PageWalk::Step::kDone) break;
+    if (step.kind == PageWalk::Step::kPage) {
+      EXPECT_LE(step.page.ports_size(), 200);
+      offsets.push_back(static_cast<int>(step.page.offset()));
+      for (const auto& port : step.page.ports()) seen.push_back(port.port());
+      continue;
+    }
+    // Waiting: something must be in flight, or the walk would never end.
+    ASSERT_TRUE(AnswerOldestWith(*stub_, 250, 950)) << "the walk waits with nothing in flight";
+  }
+  EXPECT_TRUE(step.status.ok()) << step.status;
+  EXPECT_EQ(offsets, std::vector<int>({0, 200, 400, 600, 800}));
+  ASSERT_EQ(seen.size(), 950u);
+  for (int i = 0; i < 950; ++i) ASSERT_EQ(seen[i], i) << i;
+  for (std::size_t i = 0; i < static_cast<std::size_t>(stub_->calls()); ++i) {
+    EXPECT_EQ(stub_->request(i).offset() % 200, 0) << i;
+  }
+}
+
+TEST_F(PageWalkOnFakeStubTest, CancelWithPagesBufferedAndNothingInFlightEndsTheWalk) {
+  auto walk = MakeWalk(10, /*prefetch=*/2);
+  BufferPagesWithNothingInFlight(*walk);
+  const int before = notifications_.load();
+  context_.cancellation->Cancel();
+  EXPECT_GT(notifications_.load(), before) << "a waiting consumer is never woken";
+  PageWalk::Step step = walk->Next();
+  ASSERT_EQ(step.kind, PageWalk::Step::kDone);
+  EXPECT_EQ(step.status.code(), absl::StatusCode::kCancelled) << step.status;
+  EXPECT_EQ(GetErrorInfo(step.status)->metadata().at("resumeOffset"), "10");
+  EXPECT_EQ(stub_->pending(), 0u);
+}
+
+TEST_F(PageWalkOnFakeStubTest, CancelOfAWaitingConsumerNotifiesAndEndsOnceFetchesReturn) {
+  auto walk = MakeWalk(10, /*prefetch=*/2);
+  walk->Start();
+  ASSERT_EQ(walk->Next().kind, PageWalk::Step::kWaiting);
+  const int before = notifications_.load();
+  context_.cancellation->Cancel();
+  EXPECT_GT(notifications_.load(), before);
+  // Its fetch was cancelled too; the walk is over once the fetch returns.
+  EXPECT_TRUE(stub_->context(0).cancellation->cancelled());
+  EXPECT_EQ(walk->Next().kind, PageWalk::Step::kWaiting);
+  ASSERT_TRUE(AnswerOldestWith(*stub_, 10, 1000));  // Even a late success is dropped.
+  PageWalk::Step step = walk->Next();
+  ASSERT_EQ(step.kind, PageWalk::Step::kDone);
+  EXPECT_EQ(step.status.code(), absl::StatusCode::kCancelled) << step.status;
+  EXPECT_EQ(GetErrorInfo(step.status)->metadata().at("resumeOffset"), "0");
+}
+
+TEST_F(PageWalkOnFakeStubTest, CancelAtTheDeadlineWithNothingInFlightIsDeadlineExceeded) {
+  // gRPC cancels a call whose deadline passed: the walk reports the deadline.
+  context_.deadline = absl::Now() - absl::Seconds(1);
+  auto walk = MakeWalk(10, /*prefetch=*/2);
+  BufferPagesWithNothingInFlight(*walk);
+  const int before = notifications_.load();
+  context_.cancellation->Cancel();
+  EXPECT_GT(notifications_.load(), before);
+  PageWalk::Step step = walk->Next();
+  ASSERT_EQ(step.kind, PageWalk::Step::kDone);
+  EXPECT_EQ(step.status.code(), absl::StatusCode::kDeadlineExceeded) << step.status;
+  EXPECT_EQ(GetErrorInfo(step.status)->reason(), "DEADLINE_EXCEEDED");
+  EXPECT_EQ(GetErrorInfo(step.status)->metadata().at("resumeOffset"), "10");
+}
+
+TEST_F(PageWalkOnFakeStubTest, AlreadyCancelledCallEndsAtStartWithoutFetching) {
+  context_.cancellation->Cancel();
+  auto walk = MakeWalk(10, /*prefetch=*/2);
+  walk->Start();
+  EXPECT_EQ(stub_->calls(), 0);
+  PageWalk::Step step = walk->Next();
+  ASSERT_EQ(step.kind, PageWalk::Step::kDone);
+  EXPECT_EQ(step.status.code(), absl::StatusCode::kCancelled);
 }
 
 }  // namespace

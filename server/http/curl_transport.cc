@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/http/curl_status.h"
+#include "server/http/url_redaction.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
@@ -14,13 +15,6 @@ namespace {
 
 // Keeps at most this many idle easy handles for reuse.
 constexpr std::size_t kMaxIdleHandles = 256;
-
-absl::string_view Origin(absl::string_view url) {
-  auto scheme_end = url.find("://");
-  auto host_start = scheme_end == absl::string_view::npos ? 0 : scheme_end + 3;
-  auto path_start = url.find_first_of("/?#", host_start);
-  return url.substr(0, path_start);
-}
 
 }  // namespace
 
@@ -115,17 +109,20 @@ HttpRequestId CurlTransport::Start(HttpRequest request, HttpCallback done) {
   transfer->request = std::move(request);
   transfer->done = std::move(done);
   transfer->max_response_bytes = options_.max_response_bytes;
-  HttpRequestId id;
+  HttpRequestId id = 0;
   {
     absl::MutexLock lock(&mu_);
-    if (stopping_) {
-      std::move(transfer->done)(MakeError(absl::StatusCode::kUnavailable,
-                                          "the gateway is shutting down", "GATEWAY_SHUTTING_DOWN"));
-      return 0;
+    if (!stopping_) {
+      id = transfer->id = next_id_++;
+      ++in_flight_;
+      pending_.push_back(std::move(transfer));
     }
-    id = transfer->id = next_id_++;
-    ++in_flight_;
-    pending_.push_back(std::move(transfer));
+  }
+  if (id == 0) {
+    // Refused: `done` runs without the lock, so that it may call Start() again.
+    std::move(transfer->done)(MakeError(absl::StatusCode::kUnavailable,
+                                        "the gateway is shutting down", "GATEWAY_SHUTTING_DOWN"));
+    return 0;
   }
   curl_multi_wakeup(multi_);
   return id;
@@ -237,10 +234,12 @@ void CurlTransport::Complete(std::unique_ptr<Transfer> transfer, CURLcode code) 
     transfer->response.status = static_cast<int>(status);
     outcome = std::move(transfer->response);
   } else {
+    // Userinfo in the URL (user:password@) never reaches a message.
+    const std::string origin = DisplayOrigin(transfer->request.url);
     CurlFailure failure;
     failure.code = code;
     failure.detail = transfer->error;
-    failure.origin = Origin(transfer->request.url);
+    failure.origin = origin;
     failure.timeout_is_caller_deadline = transfer->request.timeout_is_caller_deadline;
     failure.body_too_large = transfer->body_too_large;
     failure.max_response_bytes = static_cast<long long>(options_.max_response_bytes);

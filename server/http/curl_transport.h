@@ -56,7 +56,11 @@ class CurlTransport final : public HttpTransport {
   // dropped on the loop thread.
   void Shutdown();
 
+  // See HttpTransport::Start(). `done` runs on the loop thread, or, once the
+  // transport is stopping, inside Start() with no lock held (so it may call
+  // Start() again) and Start() returns 0.
   HttpRequestId Start(HttpRequest request, HttpCallback done) override;
+  // See HttpTransport::Cancel().
   void Cancel(HttpRequestId id) override;
 
   // Number of transfers started and not yet completed (for metrics and tests).

@@ -36,8 +36,15 @@ class CurlTransportTest : public ::testing::Test {
       res.set_header("X-Request-Id", "rid-1");
       res.set_content("{\"total_num\":0}", "application/json");
     });
-    server_.Get("/slow", [](const httplib::Request&, httplib::Response& res) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    // Holds its answer until the test releases it (or a minute passes, so that
+    // a failing test cannot hang): what ends a transfer to it is the
+    // transport's timeout, a cancellation or a shutdown, never the answer.
+    server_.Get("/hold", [this](const httplib::Request&, httplib::Response& res) {
+      {
+        absl::MutexLock lock(&hold_mu_);
+        if (!held_.HasBeenNotified()) held_.Notify();
+      }
+      release_.WaitForNotificationWithTimeout(absl::Minutes(1));
       res.set_content("late", "text/plain");
     });
     server_.Get("/big", [](const httplib::Request&, httplib::Response& res) {
@@ -70,6 +77,7 @@ class CurlTransportTest : public ::testing::Test {
 
   void TearDown() override {
     transport_.reset();
+    release_.Notify();
     server_.stop();
     thread_.join();
   }
@@ -86,15 +94,24 @@ class CurlTransportTest : public ::testing::Test {
     request.timeout = timeout;
     request.timeout_is_caller_deadline = caller_deadline;
     request.headers.emplace_back("X-Auth-Token", "secret-token");
-    absl::Notification done;
-    absl::StatusOr<HttpResponse> out;
-    transport_->Start(std::move(request), [&](absl::StatusOr<HttpResponse> r) {
-      out = std::move(r);
-      done.Notify();
+    auto done = std::make_shared<absl::Notification>();
+    auto out = std::make_shared<absl::StatusOr<HttpResponse>>();
+    transport_->Start(std::move(request), [this, done, out](absl::StatusOr<HttpResponse> r) {
+      *out = std::move(r);
+      // What the server had done when the outcome arrived.
+      server_had_request_ = held_.HasBeenNotified();
+      server_had_answered_ = release_.HasBeenNotified();
+      done->Notify();
     });
-    done.WaitForNotification();
-    return out;
+    if (!done->WaitForNotificationWithTimeout(kNoAnswer)) {
+      return absl::InternalError("the transport never completed the request");
+    }
+    return *out;
   }
+
+  // Bound of every wait: long enough never to be reached by a working
+  // transport, even under sanitizers on a loaded machine.
+  static constexpr absl::Duration kNoAnswer = absl::Seconds(60);
 
   TestServer server_;
   std::thread thread_;
@@ -104,6 +121,13 @@ class CurlTransportTest : public ::testing::Test {
   std::mutex mu_;
   std::set<int> remote_ports_;
   std::string last_token_;
+  absl::Mutex hold_mu_;
+  // The server received a request to /hold.
+  absl::Notification held_;
+  // /hold may answer.
+  absl::Notification release_;
+  std::atomic<bool> server_had_request_{false};
+  std::atomic<bool> server_had_answered_{false};
 };
 
 TEST_F(CurlTransportTest, ReturnsStatusHeadersAndBody) {
@@ -148,19 +172,24 @@ TEST_F(CurlTransportTest, ManyConcurrentRequestsAllComplete) {
   EXPECT_LE(remote_ports_.size(), 64u);
 }
 
+// The timeouts below are long enough for a loopback request to reach the
+// server; the server never answers before the test ends, so only the timeout
+// can end the transfer.
 TEST_F(CurlTransportTest, CallerDeadlineTimeoutIsDeadlineExceeded) {
-  const absl::Time start = absl::Now();
-  auto r = Get("/slow", absl::Milliseconds(200), /*caller_deadline=*/true);
-  EXPECT_LT(absl::Now() - start, absl::Milliseconds(1000));
+  auto r = Get("/hold", absl::Seconds(1), /*caller_deadline=*/true);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded) << r.status();
+  EXPECT_TRUE(server_had_request_);
+  EXPECT_FALSE(server_had_answered_);
 }
 
 TEST_F(CurlTransportTest, PerAttemptTimeoutIsUnavailable) {
-  auto r = Get("/slow", absl::Milliseconds(200), /*caller_deadline=*/false);
+  auto r = Get("/hold", absl::Seconds(1), /*caller_deadline=*/false);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
   EXPECT_EQ(GetErrorInfo(r.status())->reason(), "UPSTREAM_TIMEOUT");
+  EXPECT_TRUE(server_had_request_);
+  EXPECT_FALSE(server_had_answered_);
 }
 
 TEST_F(CurlTransportTest, ChunkedBodyOverTheCapIsResourceExhausted) {
@@ -170,21 +199,23 @@ TEST_F(CurlTransportTest, ChunkedBodyOverTheCapIsResourceExhausted) {
   EXPECT_EQ(GetErrorInfo(r.status())->reason(), "UPSTREAM_RESPONSE_TOO_LARGE");
 }
 
-TEST_F(CurlTransportTest, CancelAbortsPromptly) {
+TEST_F(CurlTransportTest, CancelAbortsATransferTheServerHolds) {
   HttpRequest request;
-  request.url = Url("/slow");
+  request.url = Url("/hold");
+  request.timeout = absl::Hours(1);  // Only the cancellation can end it.
   absl::Notification done;
   absl::StatusOr<HttpResponse> out;
+  bool answered = false;
   HttpRequestId id = transport_->Start(std::move(request), [&](absl::StatusOr<HttpResponse> r) {
     out = std::move(r);
+    answered = release_.HasBeenNotified();
     done.Notify();
   });
-  absl::SleepFor(absl::Milliseconds(50));
-  const absl::Time start = absl::Now();
+  ASSERT_TRUE(held_.WaitForNotificationWithTimeout(kNoAnswer));
   transport_->Cancel(id);
-  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(1)));
-  EXPECT_LT(absl::Now() - start, absl::Milliseconds(100));
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(kNoAnswer));
   EXPECT_EQ(out.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_FALSE(answered);
 }
 
 TEST_F(CurlTransportTest, RefusedConnectionIsUnavailable) {
@@ -202,16 +233,34 @@ TEST_F(CurlTransportTest, RefusedConnectionIsUnavailable) {
   EXPECT_NE(out.status().message().find("http://127.0.0.1:1"), std::string::npos);
 }
 
-TEST_F(CurlTransportTest, DestructionFailsWhatIsStillInFlight) {
+TEST_F(CurlTransportTest, ErrorsNeverShowTheUrlsUserinfo) {
   HttpRequest request;
-  request.url = Url("/slow");
+  request.url = "http://user:secret@127.0.0.1:1/x";
   absl::Notification done;
   absl::StatusOr<HttpResponse> out;
   transport_->Start(std::move(request), [&](absl::StatusOr<HttpResponse> r) {
     out = std::move(r);
     done.Notify();
   });
-  absl::SleepFor(absl::Milliseconds(50));
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(kNoAnswer));
+  ASSERT_FALSE(out.ok());
+  const std::string message(out.status().message());
+  EXPECT_NE(message.find("127.0.0.1:1"), std::string::npos) << message;
+  EXPECT_EQ(message.find("secret"), std::string::npos) << message;
+  EXPECT_EQ(message.find("user:"), std::string::npos) << message;
+}
+
+TEST_F(CurlTransportTest, DestructionFailsWhatIsStillInFlight) {
+  HttpRequest request;
+  request.url = Url("/hold");
+  request.timeout = absl::Hours(1);
+  absl::Notification done;
+  absl::StatusOr<HttpResponse> out;
+  transport_->Start(std::move(request), [&](absl::StatusOr<HttpResponse> r) {
+    out = std::move(r);
+    done.Notify();
+  });
+  ASSERT_TRUE(held_.WaitForNotificationWithTimeout(kNoAnswer));
   transport_.reset();
   ASSERT_TRUE(done.HasBeenNotified());
   EXPECT_FALSE(out.ok());
@@ -219,14 +268,15 @@ TEST_F(CurlTransportTest, DestructionFailsWhatIsStillInFlight) {
 
 TEST_F(CurlTransportTest, ShutdownFailsInFlightAndLaterTransfersWhileTheOwnerKeepsIt) {
   HttpRequest request;
-  request.url = Url("/slow");
+  request.url = Url("/hold");
+  request.timeout = absl::Hours(1);
   absl::Notification done;
   absl::StatusOr<HttpResponse> out;
   transport_->Start(std::move(request), [&](absl::StatusOr<HttpResponse> r) {
     out = std::move(r);
     done.Notify();
   });
-  absl::SleepFor(absl::Milliseconds(50));
+  ASSERT_TRUE(held_.WaitForNotificationWithTimeout(kNoAnswer));
   transport_->Shutdown();
   ASSERT_TRUE(done.HasBeenNotified());
   EXPECT_FALSE(out.ok());
@@ -237,6 +287,39 @@ TEST_F(CurlTransportTest, ShutdownFailsInFlightAndLaterTransfersWhileTheOwnerKee
   transport_->Start(std::move(later), [&](absl::StatusOr<HttpResponse> r) { refused = r; });
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable);
   transport_->Shutdown();  // idempotent; the destructor calls it again
+}
+
+TEST_F(CurlTransportTest, CallbackOfARefusedStartMayStartAgain) {
+  // A caller that retries inline (PageWalk does) calls Start() from the done
+  // callback of a Start() that the stopped transport refused.
+  transport_->Shutdown();
+  auto inner_done = std::make_shared<absl::Notification>();
+  auto outer_code = std::make_shared<absl::StatusCode>(absl::StatusCode::kOk);
+  auto inner_code = std::make_shared<absl::StatusCode>(absl::StatusCode::kOk);
+  CurlTransport* transport = transport_.get();
+  std::thread caller([=, this] {
+    HttpRequest request;
+    request.url = Url("/ok");
+    transport->Start(std::move(request), [=, this](absl::StatusOr<HttpResponse> r) {
+      *outer_code = r.status().code();
+      HttpRequest again;
+      again.url = Url("/ok");
+      transport->Start(std::move(again), [=](absl::StatusOr<HttpResponse> r2) {
+        *inner_code = r2.status().code();
+        inner_done->Notify();
+      });
+    });
+  });
+  if (!inner_done->WaitForNotificationWithTimeout(kNoAnswer)) {
+    // The caller is stuck holding the transport's lock: leave both behind
+    // rather than hang the test binary.
+    caller.detach();
+    (void)transport_.release();
+    FAIL() << "Start() from a refused Start()'s callback deadlocked";
+  }
+  caller.join();
+  EXPECT_EQ(*outer_code, absl::StatusCode::kUnavailable);
+  EXPECT_EQ(*inner_code, absl::StatusCode::kUnavailable);
 }
 
 }  // namespace
