@@ -56,33 +56,47 @@ bool IsTokenExpired(const HttpResponse& response) {
                                 "APIG.0307");
 }
 
+// The caller's deadline passed (or leaves only the margin) before the upstream request.
+absl::Status DeadlineLeftNoTime() {
+  return MakeError(absl::StatusCode::kDeadlineExceeded,
+                   "the caller's deadline left no time for the upstream request",
+                   "DEADLINE_EXCEEDED");
+}
+
 }  // namespace
 
 void RestHssStub::Attempt(std::string url, const CallContext& context, bool may_retry,
                           PortsPageCallback done) {
-  const absl::Time now = options_.clock();
-  const absl::Duration left = context.deadline - now - options_.deadline_margin;
-  if (left <= absl::ZeroDuration()) {
-    std::move(done)(MakeError(absl::StatusCode::kDeadlineExceeded,
-                              "the caller's deadline left no time for the upstream request",
-                              "DEADLINE_EXCEEDED"));
+  const absl::Time answer_by = context.deadline - options_.deadline_margin;
+  if (answer_by <= options_.clock()) {
+    std::move(done)(DeadlineLeftNoTime());
     return;
   }
   HttpRequest http;
   http.method = "GET";
   http.url = url;
   http.headers.emplace_back("Accept", "application/json");
-  http.timeout = std::min(left, options_.per_attempt_timeout);
-  http.timeout_is_caller_deadline = left < options_.per_attempt_timeout;
+  // Waiting for credentials (e.g. an IAM token) ends by the time the gateway
+  // must answer, with a precise status.
+  CallContext authorize_context = context;
+  authorize_context.deadline = answer_by;
 
   credentials_->Authorize(
-      std::move(http), context,
-      [this, url = std::move(url), context, may_retry,
+      std::move(http), authorize_context,
+      [this, url = std::move(url), context, may_retry, answer_by,
        done = std::move(done)](absl::StatusOr<HttpRequest> authorized) mutable {
         if (!authorized.ok()) {
           std::move(done)(authorized.status());
           return;
         }
+        // The attempt's time counts from now: Authorize may have waited.
+        const absl::Duration left = answer_by - options_.clock();
+        if (left <= absl::ZeroDuration()) {
+          std::move(done)(DeadlineLeftNoTime());
+          return;
+        }
+        authorized->timeout = std::min(left, options_.per_attempt_timeout);
+        authorized->timeout_is_caller_deadline = left < options_.per_attempt_timeout;
         // What was sent, for Credentials::OnTokenRejected.
         std::optional<HttpRequest> sent;
         if (may_retry) sent = *authorized;

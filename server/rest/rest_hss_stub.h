@@ -48,7 +48,9 @@ class RestHssStub final : public HssStub {
 
  private:
   // Authenticates and sends one attempt at `url`; `may_retry` allows one more
-  // attempt after an expired token.
+  // attempt after an expired token. Authorize() is given the deadline minus
+  // the margin; the attempt's timeout is computed once it has finished (it may
+  // have waited for a token), and nothing is sent when no time is left.
   void Attempt(std::string url, const CallContext& context, bool may_retry, PortsPageCallback done);
   // Sends an authenticated request, honouring the caller's cancellation.
   void Send(HttpRequest request, const CallContext& context, HttpCallback done);

@@ -267,5 +267,59 @@ TEST_F(RestHssStubTest, TransportErrorsPassThrough) {
   EXPECT_EQ(GetErrorInfo((*out)->status())->reason(), "UPSTREAM_UNREACHABLE");
 }
 
+// Credentials that finish Authorize() only when the test says so, as IAM
+// token credentials do while a token is fetched.
+class DeferredCredentials : public Credentials {
+ public:
+  void Authorize(HttpRequest request, const CallContext& context, AuthorizeCallback done) override {
+    deadline_seen = context.deadline;
+    request_ = std::move(request);
+    done_ = std::move(done);
+  }
+  // Completes the pending Authorize() with a token header.
+  void Finish() {
+    request_.headers.emplace_back("X-Auth-Token", "iam-token");
+    std::move(done_)(std::move(request_));
+  }
+  absl::Time deadline_seen = absl::InfinitePast();
+
+ private:
+  HttpRequest request_;
+  AuthorizeCallback done_;
+};
+
+TEST_F(RestHssStubTest, TheAttemptTimeoutCountsFromWhenAuthorizeFinished) {
+  auto credentials = std::make_shared<DeferredCredentials>();
+  RestHssStubOptions options;
+  options.endpoint = "https://hss.example.com";
+  options.clock = [this] { return now_; };
+  stub_ = std::make_unique<RestHssStub>(std::move(options), transport_, credentials);
+  context_.deadline = now_ + absl::Seconds(10);
+  auto out = Call(Req());
+  EXPECT_EQ(credentials->deadline_seen, context_.deadline - absl::Milliseconds(20))
+      << "Authorize gets the deadline the gateway must answer by";
+  now_ += absl::Seconds(4);  // waiting for an IAM token
+  credentials->Finish();
+  ASSERT_EQ(transport_->requests.size(), 1u);
+  EXPECT_EQ(transport_->requests[0].timeout, absl::Seconds(6) - absl::Milliseconds(20));
+  EXPECT_TRUE(transport_->requests[0].timeout_is_caller_deadline);
+}
+
+TEST_F(RestHssStubTest, ADeadlinePassedDuringAuthorizeFailsWithoutSending) {
+  auto credentials = std::make_shared<DeferredCredentials>();
+  RestHssStubOptions options;
+  options.endpoint = "https://hss.example.com";
+  options.clock = [this] { return now_; };
+  stub_ = std::make_unique<RestHssStub>(std::move(options), transport_, credentials);
+  context_.deadline = now_ + absl::Seconds(1);
+  auto out = Call(Req());
+  now_ += absl::Seconds(1);
+  credentials->Finish();
+  EXPECT_TRUE(transport_->requests.empty());
+  ASSERT_TRUE(out->has_value());
+  EXPECT_EQ((*out)->status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(GetErrorInfo((*out)->status())->reason(), "DEADLINE_EXCEEDED");
+}
+
 }  // namespace
 }  // namespace hss::gateway
