@@ -193,21 +193,33 @@ std::int64_t IamTokenCredentials::token_requests() const {
   return token_requests_;
 }
 
-std::string IamTokenCredentials::ScopeKeyLocked(const std::string& project_id) const {
-  // Until the default scope's project is known, everything starts there;
-  // OnFetched() moves waiters that turn out to belong to another project.
-  if (project_id.empty() || default_project_id_.empty() || project_id == default_project_id_) {
-    return "";
+std::optional<std::string> IamTokenCredentials::ScopeKeyLocked(
+    const std::string& project_id) const {
+  if (project_id.empty()) return std::string();
+  if (!default_project_id_.empty() && project_id == default_project_id_) return std::string();
+  if (project_id == options_.project_id) {
+    // Until the default scope's project is known, it may be that one: wait there.
+    return default_scope_known_ ? project_id : std::string();
   }
-  return project_id;
+  // Until the default scope's project is known, everything waits there and is
+  // sorted out by OnFetched(); if IAM never tells it, HSS judges the token.
+  if (!default_scope_known_ || default_project_id_.empty()) return std::string();
+  return std::nullopt;
 }
 
-absl::Status IamTokenCredentials::CheckRoomLocked(const std::string& key) const {
-  if (scopes_.contains(key) || scopes_.size() < options_.max_scopes) return absl::OkStatus();
-  return MakeError(absl::StatusCode::kResourceExhausted,
-                   absl::StrCat("the gateway already holds IAM tokens for ", options_.max_scopes,
-                                " projects and takes no further project ids"),
-                   "TOO_MANY_PROJECTS");
+absl::Status IamTokenCredentials::NotServedLocked(const std::string& project_id) const {
+  std::string served =
+      absl::StrCat("project \"", options_.project, "\" (id ", default_project_id_, ")");
+  if (!options_.project_id.empty() && options_.project_id != default_project_id_) {
+    absl::StrAppend(&served, " and project id ", options_.project_id);
+  }
+  return MakeError(
+      absl::StatusCode::kPermissionDenied,
+      absl::StrCat("with --auth=password this gateway holds IAM tokens only for ", served,
+                   ", so it does not serve project_id ", project_id,
+                   ": leave project_id empty, or ask for a gateway whose --iam_project (or "
+                   "--project_id) is that project"),
+      "PROJECT_NOT_SERVED", {{"projectId", project_id}});
 }
 
 bool IamTokenCredentials::EnqueueLocked(const std::string& key, Waiter waiter) {
@@ -218,7 +230,7 @@ bool IamTokenCredentials::EnqueueLocked(const std::string& key, Waiter waiter) {
   return true;
 }
 
-void IamTokenCredentials::Authorize(HttpRequest request, const CallContext& /*context*/,
+void IamTokenCredentials::Authorize(HttpRequest request, const CallContext& context,
                                     AuthorizeCallback done) {
   std::string project_id;
   if (auto url = ParseSigningUrl(request.url); url.ok()) project_id = std::move(url->project_id);
@@ -226,12 +238,15 @@ void IamTokenCredentials::Authorize(HttpRequest request, const CallContext& /*co
   std::string token;
   absl::Status failure;
   bool fetch = false;
+  std::shared_ptr<CallWaiter<HttpRequest>> waiting;
   std::string key;
   {
     absl::MutexLock lock(&mu_);
-    key = ScopeKeyLocked(project_id);
-    failure = CheckRoomLocked(key);
-    if (failure.ok()) {
+    std::optional<std::string> scope_key = ScopeKeyLocked(project_id);
+    if (!scope_key.has_value()) {
+      failure = NotServedLocked(project_id);
+    } else {
+      key = *std::move(scope_key);
       ScopeState& scope = scopes_[key];
       const absl::Time now = options_.clock();
       if (!scope.token.empty() && now < scope.use_until) {
@@ -242,18 +257,34 @@ void IamTokenCredentials::Authorize(HttpRequest request, const CallContext& /*co
         }
       } else if (!scope.fetching && now < scope.retry_at && !scope.failure.ok()) {
         failure = scope.failure;  // fail fast: IAM failed moments ago
+      } else if (context.cancellation->cancelled()) {
+        failure =
+            MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call", "CANCELLED");
       } else {
-        fetch = EnqueueLocked(key, Waiter{std::move(request), std::move(done), project_id});
+        waiting = CallWaiter<HttpRequest>::Create(std::move(done), "an IAM token");
+        fetch = EnqueueLocked(key, Waiter{std::move(request), waiting, project_id});
       }
     }
   }
-  if (fetch) Fetch(key);
+  if (waiting != nullptr) waiting->Watch(context, options_.scheduler);
+  if (fetch) ScheduleFetch(key);
+  if (waiting != nullptr) return;
   if (!failure.ok()) {
     std::move(done)(std::move(failure));
-  } else if (!token.empty()) {
+  } else {
     request.headers.emplace_back("X-Auth-Token", std::move(token));
     std::move(done)(std::move(request));
   }
+}
+
+void IamTokenCredentials::ScheduleFetch(const std::string& key) {
+  if (options_.scheduler == nullptr) {
+    Fetch(key);
+    return;
+  }
+  // Off the caller's thread: the password may come from a file.
+  options_.scheduler->RunAt(options_.scheduler->Now(),
+                            [self = shared_from_this(), key] { self->Fetch(key); });
 }
 
 void IamTokenCredentials::Fetch(const std::string& key) {
@@ -334,7 +365,10 @@ void IamTokenCredentials::OnFetched(const std::string& key, absl::Time started,
       scope.refresh_at = started + refresh_after;
       scope.failure = absl::OkStatus();
       scope.retry_at = absl::InfinitePast();
-      if (key.empty() && !token->project_id.empty()) default_project_id_ = token->project_id;
+      if (key.empty()) {
+        default_scope_known_ = true;
+        if (!token->project_id.empty()) default_project_id_ = token->project_id;
+      }
     } else {
       scope.failure = token.status();
       const bool rejected =
@@ -351,30 +385,31 @@ void IamTokenCredentials::OnFetched(const std::string& key, absl::Time started,
     std::vector<Waiter> waiters = std::move(scope.waiters);
     scope.waiters.clear();
     for (Waiter& waiter : waiters) {
+      if (waiter.call->finished()) continue;  // cancelled or past its deadline
       if (!usable) {
         failed.emplace_back(std::move(waiter), failure);
         continue;
       }
-      const std::string waiter_key = ScopeKeyLocked(waiter.project_id);
-      if (waiter_key == key) {
+      const std::optional<std::string> waiter_key = ScopeKeyLocked(waiter.project_id);
+      if (!waiter_key.has_value()) {
+        absl::Status not_served = NotServedLocked(waiter.project_id);
+        failed.emplace_back(std::move(waiter), std::move(not_served));
+      } else if (*waiter_key == key) {
         ready.push_back(std::move(waiter));
-        continue;
-      }
-      // The default scope's token is for another project: fetch one for this project.
-      if (absl::Status room = CheckRoomLocked(waiter_key); !room.ok()) {
-        failed.emplace_back(std::move(waiter), std::move(room));
-      } else if (EnqueueLocked(waiter_key, std::move(waiter))) {
-        fetch_keys.push_back(waiter_key);
+      } else if (EnqueueLocked(*waiter_key, std::move(waiter))) {
+        // The default scope's token is for another project: the configured
+        // project id needs a token of its own.
+        fetch_keys.push_back(*waiter_key);
       }
     }
   }
   if (!log.empty()) options_.log(log);
-  for (const std::string& fetch_key : fetch_keys) Fetch(fetch_key);
+  for (const std::string& fetch_key : fetch_keys) ScheduleFetch(fetch_key);
   for (Waiter& waiter : ready) {
     waiter.request.headers.emplace_back("X-Auth-Token", token_value);
-    std::move(waiter.done)(std::move(waiter.request));
+    waiter.call->Finish(std::move(waiter.request));
   }
-  for (auto& [waiter, status] : failed) std::move(waiter.done)(std::move(status));
+  for (auto& [waiter, status] : failed) waiter.call->Finish(std::move(status));
 }
 
 bool IamTokenCredentials::OnTokenRejected(const HttpRequest& request) {

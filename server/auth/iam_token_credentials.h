@@ -2,7 +2,7 @@
 #define HSS_SERVER_AUTH_IAM_TOKEN_CREDENTIALS_H_
 
 // --auth=password: the gateway gets IAM tokens for an IAM user and sends them
-// as X-Auth-Token (docs/hss-api.md, "IAM token"):
+// as X-Auth-Token:
 //
 //   POST {iam}/v3/auth/tokens   Content-Type: application/json;charset=utf8
 //   {"auth":{"identity":{"methods":["password"],"password":{"user":{"name":U,
@@ -10,17 +10,32 @@
 //   → 201, token in the X-Subject-Token header, body token.expires_at,
 //     token.issued_at, token.project.id
 //
-// Caching: one token per scope. The default scope is the configured project
-// name (normally the region). A request for another project (the {project_id}
-// of /v5/{project_id}/..., once the default scope's project id is known from
-// its token) gets a token scoped to {"project":{"id":...}}.
+// Scopes: tokens are scoped only to what the gateway is configured for — the
+// project named `project` (--iam_project, normally the region: the default
+// scope) and, when `project_id` (--project_id) is set and turns out to be
+// another project, that project by id. At most two tokens, fixed at start-up:
+// nothing a caller sends makes the gateway log in to IAM (which locks users
+// after failed logins) or keep state. The {project_id} of a request's URL
+// (/v5/{project_id}/...) picks the token:
+//   - none (e.g. IAM calls), or the default scope's project id: that token;
+//   - `project_id`: its token;
+//   - any other id: PERMISSION_DENIED PROJECT_NOT_SERVED at once, without any
+//     IAM or HSS call (a project-scoped token is useless for another project,
+//     and sending it anyway would spend the user's HSS quota on the caller's
+//     guesses). Until the default scope's first token tells its project id,
+//     such calls wait for that token like the others; should IAM's answer not
+//     name the project, they get the default token and HSS decides.
 //
 // Refresh: a call that finds its token past ~80% of its lifetime (or within 5
 // minutes of expiry) starts one refresh in the background and goes on with the
 // still-valid token; a call that finds no usable token waits for the refresh.
 // Either way exactly one IAM request per scope is in flight, however many calls
-// arrive. No thread is needed: refreshes are started by calls. A waiting call
-// is released when the IAM request ends (bounded by `request_timeout`).
+// arrive. A token request — reading the password (a file, possibly) and
+// sending it — runs on `scheduler`'s thread, never on the caller's (a gRPC
+// reaction or the transport's loop). A waiting call is released when the IAM
+// request ends (bounded by `request_timeout`), with CANCELLED as soon as its
+// caller cancels, and with DEADLINE_EXCEEDED when its deadline passes (watched
+// through `scheduler`); the IAM request goes on for the others.
 //
 // Failures (never naming the password or a token):
 //   IAM unreachable, 408, 429, 5xx     UNAVAILABLE  IAM_UNAVAILABLE
@@ -28,6 +43,7 @@
 //   IAM other 4xx                      INTERNAL     IAM_REQUEST_REJECTED
 //   IAM 2xx without a usable token     INTERNAL     IAM_MALFORMED_RESPONSE
 //   the password cannot be read        INTERNAL     IAM_PASSWORD_UNAVAILABLE
+//   a project id not configured        PERMISSION_DENIED  PROJECT_NOT_SERVED
 // After a failure no new token request is made for `failure_backoff`
 // (`rejected_backoff` after a rejection: IAM locks users after repeated failed
 // logins), and calls without a usable token fail at once with the same error.
@@ -46,8 +62,10 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "server/auth/call_waiter.h"
 #include "server/auth/credentials.h"
 #include "server/http/http_transport.h"
+#include "server/runtime/scheduler.h"
 
 namespace hss::gateway {
 
@@ -105,8 +123,9 @@ struct IamTokenCredentialsOptions {
   std::string domain;
   // Project name of the default scope, e.g. the region "cn-north-4".
   std::string project;
-  // Returns the password; called for every token request, so a rotated
-  // password file applies to the next one. Secret.
+  // Returns the password; called for every token request (on `scheduler`'s
+  // thread when there is one), so a rotated password file applies to the next
+  // one. Secret.
   absl::AnyInvocable<absl::StatusOr<std::string>() const> password;
   // Limit of one token request.
   absl::Duration request_timeout = absl::Seconds(30);
@@ -122,14 +141,17 @@ struct IamTokenCredentialsOptions {
   absl::Duration failure_backoff = absl::Seconds(5);
   // No new token request this long after IAM rejected the credentials.
   absl::Duration rejected_backoff = absl::Seconds(60);
-  // Project scopes (tokens) kept at most; a call for a further project fails
-  // (RESOURCE_EXHAUSTED, TOO_MANY_PROJECTS) rather than making IAM calls for
-  // arbitrary project ids.
-  std::size_t max_scopes = 32;
   // Returns the current time; replaced in tests.
   absl::AnyInvocable<absl::Time() const> clock;
   // Receives warnings (never secrets); default: a JSON log line on stderr.
   absl::AnyInvocable<void(absl::string_view) const> log;
+  // A project id the gateway is configured for (--project_id), served with a
+  // token of its own when it is not the default scope's project; "" for none.
+  std::string project_id;
+  // Runs token requests (reading the password) and watches waiting calls'
+  // deadlines. When null (tests), token requests run on the calling thread
+  // and deadlines are not watched.
+  std::shared_ptr<Scheduler> scheduler;
 };
 
 // Credentials for --auth=password (see the top of this file). Thread-safe.
@@ -154,7 +176,7 @@ class IamTokenCredentials final : public Credentials,
   // A call waiting for a token.
   struct Waiter {
     HttpRequest request;
-    AuthorizeCallback done;
+    std::shared_ptr<CallWaiter<HttpRequest>> call;
     // The project of the request's URL, or "".
     std::string project_id;
   };
@@ -174,10 +196,17 @@ class IamTokenCredentials final : public Credentials,
   };
 
   IamTokenCredentials(IamTokenCredentialsOptions options, std::shared_ptr<HttpTransport> transport);
-  // The scope key of a request for `project_id`: "" (the default scope) or a project id.
-  std::string ScopeKeyLocked(const std::string& project_id) const
+  // The scope key serving a request for `project_id` ("" is the default
+  // scope, else the configured project id), or nullopt when no configured
+  // scope serves it.
+  std::optional<std::string> ScopeKeyLocked(const std::string& project_id) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Sends the token request of scope `key`.
+  // PROJECT_NOT_SERVED for `project_id`.
+  absl::Status NotServedLocked(const std::string& project_id) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Runs Fetch(key) on the scheduler (or at once without one).
+  void ScheduleFetch(const std::string& key);
+  // Reads the password and sends the token request of scope `key`.
   void Fetch(const std::string& key);
   // Turns IAM's answer to the token request of scope `key` into a token or a status.
   absl::StatusOr<IamToken> TokenFromResponse(const std::string& key,
@@ -186,15 +215,16 @@ class IamTokenCredentials final : public Credentials,
   void OnFetched(const std::string& key, absl::Time started, absl::StatusOr<IamToken> token);
   // Queues `waiter` on scope `key`; returns true if a fetch must be started.
   bool EnqueueLocked(const std::string& key, Waiter waiter) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // OK if scope `key` exists or may be added; otherwise why not.
-  absl::Status CheckRoomLocked(const std::string& key) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const IamTokenCredentialsOptions options_;
   const std::shared_ptr<HttpTransport> transport_;
   mutable absl::Mutex mu_;
+  // At most two entries: "" and options_.project_id.
   absl::flat_hash_map<std::string, ScopeState> scopes_ ABSL_GUARDED_BY(mu_);
   // The project id of the default scope, once a token told it.
   std::string default_project_id_ ABSL_GUARDED_BY(mu_);
+  // True once the default scope got a token (telling its project id or not).
+  bool default_scope_known_ ABSL_GUARDED_BY(mu_) = false;
   std::int64_t token_requests_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

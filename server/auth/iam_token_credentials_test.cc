@@ -16,6 +16,7 @@
 #include "rapidjson/document.h"
 #include "server/runtime/status_details.h"
 #include "server/testing/fake_http_transport.h"
+#include "server/testing/fake_scheduler.h"
 
 namespace hss::gateway {
 namespace {
@@ -121,7 +122,8 @@ class IamTokenCredentialsTest : public ::testing::Test {
       if (!password_error_.ok()) return password_error_;
       return std::string(kPassword);
     };
-    o.max_scopes = max_scopes_;
+    o.project_id = configured_project_id_;
+    o.scheduler = scheduler_;
     o.clock = [this] { return now_; };
     o.log = [this](absl::string_view line) { logs_.emplace_back(line); };
     return IamTokenCredentials::Create(std::move(o), transport_);
@@ -131,11 +133,12 @@ class IamTokenCredentialsTest : public ::testing::Test {
   std::shared_ptr<std::optional<absl::StatusOr<HttpRequest>>> Authorize(
       IamTokenCredentials& credentials,
       const std::string& url = absl::StrCat("https://hss.example.com/v5/", kDefaultProject,
-                                            "/asset/ports?host_id=h")) {
+                                            "/asset/ports?host_id=h"),
+      const CallContext& context = CallContext{}) {
     auto out = std::make_shared<std::optional<absl::StatusOr<HttpRequest>>>();
     HttpRequest request;
     request.url = url;
-    credentials.Authorize(std::move(request), CallContext{},
+    credentials.Authorize(std::move(request), context,
                           [out](absl::StatusOr<HttpRequest> r) { *out = std::move(r); });
     if (out->has_value() && !(*out)->ok()) statuses_.push_back((*out)->status());
     return out;
@@ -156,7 +159,9 @@ class IamTokenCredentialsTest : public ::testing::Test {
   absl::Time now_ = absl::FromUnixSeconds(1'700'000'000);
   std::shared_ptr<FakeHttpTransport> transport_ = std::make_shared<FakeHttpTransport>();
   absl::Status password_error_;
-  std::size_t max_scopes_ = 32;
+  std::string configured_project_id_;
+  // Null unless a test sets one before Make().
+  std::shared_ptr<FakeScheduler> scheduler_;
   std::vector<std::string> logs_;
   std::vector<absl::Status> statuses_;
 };
@@ -419,42 +424,150 @@ TEST_F(IamTokenCredentialsTest, OnTokenRejectedDropsTheTokenOnce) {
   EXPECT_EQ(transport_->started(), 2u);
 }
 
-TEST_F(IamTokenCredentialsTest, OneTokenPerProjectScope) {
-  auto credentials = Make();
-  const std::string other = "https://hss.example.com/v5/other-project/asset/ports?host_id=h";
-  auto first = Authorize(*credentials, other);
-  ASSERT_EQ(transport_->started(), 1u);
-  EXPECT_THAT(transport_->front().body, HasSubstr(R"("scope":{"project":{"name":"cn-north-4"})"));
-  transport_->Answer(TokenResponse("secret-token-default", now_, absl::Hours(24)));
-  // The default scope is another project: this call needs a token of its own.
-  EXPECT_FALSE(first->has_value());
-  ASSERT_EQ(transport_->started(), 2u);
-  EXPECT_THAT(transport_->front().body, HasSubstr(R"("scope":{"project":{"id":"other-project"})"));
-  transport_->Answer(TokenResponse("secret-token-other", now_, absl::Hours(24), "other-project"));
-  EXPECT_EQ(AuthToken(first), "secret-token-other");
+std::string PortsUrl(absl::string_view project_id) {
+  return absl::StrCat("https://hss.example.com/v5/", project_id, "/asset/ports?host_id=h");
+}
 
-  EXPECT_EQ(AuthToken(Authorize(*credentials)), "secret-token-default");
-  EXPECT_EQ(AuthToken(Authorize(*credentials, other)), "secret-token-other");
+TEST_F(IamTokenCredentialsTest, CallerProjectIdsNeverCauseIamLogins) {
+  auto credentials = Make();
+  // Junk ids that arrive before the configured scope's project is known wait
+  // for its token, like everyone else: still one login.
+  std::vector<Slot> early;
+  for (int i = 0; i < 1000; ++i)
+    early.push_back(Authorize(*credentials, PortsUrl(absl::StrCat("junk-early-", i))));
+  auto normal = Authorize(*credentials);
+  ASSERT_EQ(transport_->pending(), 1u);
+  transport_->Answer(TokenResponse("secret-token-1", now_, absl::Hours(24)));
+  EXPECT_EQ(AuthToken(normal), "secret-token-1");
+  for (int i = 0; i < 1000; ++i) {
+    auto out = Authorize(*credentials, PortsUrl(absl::StrCat("junk-", i)));
+    ASSERT_TRUE(out->has_value()) << i;
+    ASSERT_FALSE((*out)->ok());
+    EXPECT_EQ((*out)->status().code(), absl::StatusCode::kPermissionDenied);
+    EXPECT_EQ(GetErrorInfo((*out)->status())->reason(), "PROJECT_NOT_SERVED");
+  }
+  for (const Slot& out : early) {
+    ASSERT_TRUE(out->has_value());
+    EXPECT_EQ(GetErrorInfo((*out)->status())->reason(), "PROJECT_NOT_SERVED");
+  }
+  EXPECT_THAT((*early[0])->status().message(),
+              AllOf(HasSubstr("junk-early-0"), HasSubstr("cn-north-4"), HasSubstr(kDefaultProject),
+                    HasSubstr("--iam_project")));
+  EXPECT_EQ(credentials->token_requests(), 1);
+  EXPECT_EQ(transport_->started(), 1u);
+  // The configured project still works, without TOO_MANY_PROJECTS.
+  EXPECT_EQ(AuthToken(Authorize(*credentials)), "secret-token-1");
   EXPECT_EQ(AuthToken(Authorize(*credentials, "https://iam.example.com/v3/projects")),
-            "secret-token-default");
+            "secret-token-1");
+  EXPECT_EQ(credentials->token_requests(), 1);
+}
+
+TEST_F(IamTokenCredentialsTest, AConfiguredProjectIdGetsATokenOfItsOwn) {
+  configured_project_id_ = "sub-project";
+  auto credentials = Make();
+  auto sub = Authorize(*credentials, PortsUrl("sub-project"));
+  transport_->Answer(TokenResponse("secret-token-default", now_, absl::Hours(24)));
+  ASSERT_EQ(transport_->pending(), 1u);
+  EXPECT_THAT(transport_->front().body, HasSubstr(R"("scope":{"project":{"id":"sub-project"})"));
+  transport_->Answer(TokenResponse("secret-token-sub", now_, absl::Hours(24), "sub-project"));
+  EXPECT_EQ(AuthToken(sub), "secret-token-sub");
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(
+        GetErrorInfo(Authorize(*credentials, PortsUrl(absl::StrCat("x", i)))->value().status())
+            ->reason(),
+        "PROJECT_NOT_SERVED");
+  }
+  EXPECT_EQ(AuthToken(Authorize(*credentials)), "secret-token-default");
+  EXPECT_EQ(AuthToken(Authorize(*credentials, PortsUrl("sub-project"))), "secret-token-sub");
+  EXPECT_EQ(credentials->token_requests(), 2);
+}
+
+TEST_F(IamTokenCredentialsTest, ReadsThePasswordOnTheSchedulerNotInAuthorize) {
+  scheduler_ = std::make_shared<FakeScheduler>();
+  int reads = 0;
+  auto credentials = [&] {
+    IamTokenCredentialsOptions o;
+    o.iam_endpoint = kIam;
+    o.user = "hss-reader";
+    o.domain = "my-account";
+    o.project = "cn-north-4";
+    o.password = [&reads]() -> absl::StatusOr<std::string> {
+      ++reads;
+      return std::string(kPassword);
+    };
+    o.scheduler = scheduler_;
+    o.clock = [this] { return now_; };
+    o.log = [this](absl::string_view line) { logs_.emplace_back(line); };
+    return IamTokenCredentials::Create(std::move(o), transport_);
+  }();
+  auto out = Authorize(*credentials);
+  EXPECT_EQ(reads, 0) << "Authorize must not read the password file";
+  EXPECT_EQ(transport_->started(), 0u);
+  scheduler_->RunDue();
+  EXPECT_EQ(reads, 1);
+  ASSERT_EQ(transport_->started(), 1u);
+  transport_->Answer(TokenResponse("secret-token-1", now_, absl::Hours(24)));
+  EXPECT_EQ(AuthToken(out), "secret-token-1");
+  // A background refresh reads it on the scheduler too.
+  now_ += absl::Hours(20);
+  EXPECT_EQ(AuthToken(Authorize(*credentials)), "secret-token-1");
+  EXPECT_EQ(reads, 1);
+  scheduler_->RunDue();
+  EXPECT_EQ(reads, 2);
   EXPECT_EQ(transport_->started(), 2u);
 }
 
-TEST_F(IamTokenCredentialsTest, ProjectScopesAreCapped) {
-  max_scopes_ = 2;
+TEST_F(IamTokenCredentialsTest, ACancelledWaiterIsReleasedAtOnce) {
   auto credentials = Make();
-  Authorize(*credentials);
-  transport_->Answer(TokenResponse("secret-token-default", now_, absl::Hours(24)));
-  auto p1 = Authorize(*credentials, "https://hss.example.com/v5/p1/asset/ports");
-  transport_->Answer(TokenResponse("secret-token-p1", now_, absl::Hours(24), "p1"));
-  EXPECT_EQ(AuthToken(p1), "secret-token-p1");
-  auto p2 = Authorize(*credentials, "https://hss.example.com/v5/p2/asset/ports");
-  ASSERT_TRUE(p2->has_value());
-  EXPECT_EQ((*p2)->status().code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_EQ(GetErrorInfo((*p2)->status())->reason(), "TOO_MANY_PROJECTS");
-  EXPECT_EQ(transport_->started(), 2u);
-  EXPECT_EQ(AuthToken(Authorize(*credentials, "https://hss.example.com/v5/p1/asset/ports")),
-            "secret-token-p1");
+  CallContext cancelled_call;
+  auto a = Authorize(*credentials, PortsUrl(kDefaultProject), cancelled_call);
+  auto b = Authorize(*credentials);
+  EXPECT_FALSE(a->has_value());
+  cancelled_call.cancellation->Cancel();
+  ASSERT_TRUE(a->has_value()) << "released when its caller cancels";
+  EXPECT_EQ((*a)->status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(GetErrorInfo((*a)->status())->reason(), "CANCELLED");
+  EXPECT_FALSE(b->has_value());
+  ASSERT_EQ(transport_->pending(), 1u) << "the shared IAM request goes on";
+  transport_->Answer(TokenResponse("secret-token-1", now_, absl::Hours(24)));
+  EXPECT_EQ(AuthToken(b), "secret-token-1");
+  EXPECT_EQ((*a)->status().code(), absl::StatusCode::kCancelled);
+
+  // A call cancelled before it asks waits for nothing.
+  now_ += absl::Hours(25);
+  auto c = Authorize(*credentials, PortsUrl(kDefaultProject), cancelled_call);
+  ASSERT_TRUE(c->has_value());
+  EXPECT_EQ((*c)->status().code(), absl::StatusCode::kCancelled);
+}
+
+TEST_F(IamTokenCredentialsTest, AWaiterWhoseDeadlinePassesGetsDeadlineExceeded) {
+  scheduler_ = std::make_shared<FakeScheduler>(now_);
+  auto credentials = Make();
+  CallContext short_call;
+  short_call.deadline = now_ + absl::Seconds(2);
+  auto a = Authorize(*credentials, PortsUrl(kDefaultProject), short_call);
+  auto b = Authorize(*credentials);
+  scheduler_->RunDue();  // sends the token request
+  ASSERT_EQ(transport_->pending(), 1u);
+  scheduler_->AdvanceBy(absl::Seconds(1));
+  EXPECT_FALSE(a->has_value());
+  scheduler_->AdvanceBy(absl::Seconds(1));
+  ASSERT_TRUE(a->has_value());
+  EXPECT_EQ((*a)->status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_FALSE(b->has_value());
+  transport_->Answer(TokenResponse("secret-token-1", now_, absl::Hours(24)));
+  EXPECT_EQ(AuthToken(b), "secret-token-1");
+  EXPECT_EQ(scheduler_->pending_timers(), 0u) << "no timer outlives its waiter";
+}
+
+TEST(ParseIamTokenResponseNesting, ADeeplyNestedBodyCannotOverflowTheStack) {
+  const std::string body = absl::StrCat(std::string(200000, '['), std::string(200000, ']'));
+  auto token =
+      ParseIamTokenResponse(MakeHttpResponse(201, body, {{"X-Subject-Token", "secret-token-1"}}),
+                            absl::FromUnixSeconds(1'700'000'000));
+  ASSERT_TRUE(token.ok()) << token.status();
+  EXPECT_EQ(token->token, "secret-token-1");
+  EXPECT_EQ(token->project_id, "");
 }
 
 }  // namespace

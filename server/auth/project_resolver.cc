@@ -102,6 +102,7 @@ void ProjectResolver::Resolve(const std::string& region, const CallContext& cont
   absl::StatusOr<std::string> answer;
   bool answered = false;
   bool lookup = false;
+  std::shared_ptr<CallWaiter<std::string>> waiting;
   {
     absl::MutexLock lock(&mu_);
     RegionState& state = regions_[region];
@@ -111,8 +112,14 @@ void ProjectResolver::Resolve(const std::string& region, const CallContext& cont
     } else if (!state.resolving && !state.failure.ok() && options_.clock() < state.retry_at) {
       answer = state.failure;
       answered = true;
+    } else if (context.cancellation->cancelled()) {
+      answer =
+          MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call", "CANCELLED");
+      answered = true;
     } else {
-      state.waiters.push_back(std::move(done));
+      waiting = CallWaiter<std::string>::Create(
+          std::move(done), absl::StrCat("the project of region \"", region, "\" from IAM"));
+      state.waiters.push_back(waiting);
       if (!state.resolving) {
         state.resolving = true;
         ++lookups_;
@@ -122,9 +129,10 @@ void ProjectResolver::Resolve(const std::string& region, const CallContext& cont
   }
   if (answered) {
     std::move(done)(std::move(answer));
-  } else if (lookup) {
-    Lookup(region, context);
+    return;
   }
+  waiting->Watch(context, options_.scheduler);
+  if (lookup) Lookup(region, context);
 }
 
 void ProjectResolver::Lookup(const std::string& region, const CallContext& context) {
@@ -159,7 +167,7 @@ void ProjectResolver::Lookup(const std::string& region, const CallContext& conte
 }
 
 void ProjectResolver::Finish(const std::string& region, absl::StatusOr<std::string> result) {
-  std::vector<ProjectIdCallback> waiters;
+  std::vector<std::shared_ptr<CallWaiter<std::string>>> waiters;
   {
     absl::MutexLock lock(&mu_);
     RegionState& state = regions_[region];
@@ -174,7 +182,7 @@ void ProjectResolver::Finish(const std::string& region, absl::StatusOr<std::stri
     waiters = std::move(state.waiters);
     state.waiters.clear();
   }
-  for (ProjectIdCallback& waiter : waiters) std::move(waiter)(result);
+  for (const auto& waiter : waiters) waiter->Finish(result);
 }
 
 }  // namespace hss::gateway

@@ -29,9 +29,11 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "server/auth/call_waiter.h"
 #include "server/auth/credentials.h"
 #include "server/http/http_transport.h"
 #include "server/runtime/call_context.h"
+#include "server/runtime/scheduler.h"
 
 namespace hss::gateway {
 
@@ -59,6 +61,8 @@ struct ProjectResolverOptions {
   std::string fix = "check the gateway's credentials";
   // Returns the current time; replaced in tests.
   absl::AnyInvocable<absl::Time() const> clock;
+  // Watches waiting calls' deadlines; when null, deadlines are not watched.
+  std::shared_ptr<Scheduler> scheduler;
 };
 
 // Resolves and caches region → project id through IAM. Thread-safe.
@@ -71,8 +75,10 @@ class ProjectResolver : public std::enable_shared_from_this<ProjectResolver> {
 
   // Calls `done` exactly once with the project id of `region`: at once when it
   // is cached (or a lookup failed moments ago), else when the lookup ends
-  // (possibly on a transport thread). `context` authenticates the lookup (its
-  // deadline and cancellation do not apply: the lookup is shared).
+  // (possibly on a transport thread), with CANCELLED as soon as `context`'s
+  // caller cancels, or with DEADLINE_EXCEEDED when its deadline passes (watched
+  // through `scheduler`). `context` authenticates the lookup, which is shared:
+  // it goes on for the other callers whatever one of them does.
   void Resolve(const std::string& region, const CallContext& context, ProjectIdCallback done);
 
   // Returns the cached project id of `region`, or "".
@@ -86,7 +92,7 @@ class ProjectResolver : public std::enable_shared_from_this<ProjectResolver> {
   struct RegionState {
     std::string project_id;
     bool resolving = false;
-    std::vector<ProjectIdCallback> waiters;
+    std::vector<std::shared_ptr<CallWaiter<std::string>>> waiters;
     absl::Status failure;
     absl::Time retry_at = absl::InfinitePast();
   };

@@ -14,6 +14,7 @@
 #include "server/auth/aksk_credentials.h"
 #include "server/runtime/status_details.h"
 #include "server/testing/fake_http_transport.h"
+#include "server/testing/fake_scheduler.h"
 
 namespace hss::gateway {
 namespace {
@@ -45,20 +46,22 @@ class ProjectResolverTest : public ::testing::Test {
     options.identity = absl::StrCat("AK ", RedactAk(kAk));
     options.fix = "check the AK/SK";
     options.clock = [this] { return now_; };
+    options.scheduler = scheduler_;
     resolver_ = ProjectResolver::Create(std::move(options), transport_, std::move(credentials));
   }
 
   void TearDown() override { transport_->FailAll(); }
 
   std::shared_ptr<std::optional<absl::StatusOr<std::string>>> Resolve(
-      const std::string& region = "cn-north-4") {
+      const std::string& region = "cn-north-4", const CallContext& context = CallContext{}) {
     auto out = std::make_shared<std::optional<absl::StatusOr<std::string>>>();
-    resolver_->Resolve(region, CallContext{},
+    resolver_->Resolve(region, context,
                        [out](absl::StatusOr<std::string> id) { *out = std::move(id); });
     return out;
   }
 
   absl::Time now_ = absl::FromUnixSeconds(1'700'000'000);
+  std::shared_ptr<FakeScheduler> scheduler_ = std::make_shared<FakeScheduler>(now_);
   std::shared_ptr<FakeHttpTransport> transport_ = std::make_shared<FakeHttpTransport>();
   std::shared_ptr<ProjectResolver> resolver_;
 };
@@ -155,6 +158,43 @@ TEST_F(ProjectResolverTest, FailuresAreRememberedBriefly) {
   EXPECT_EQ(transport_->started(), 2u);
   transport_->Answer(Projects(R"({"id":"p","name":"cn-north-4"})"));
   EXPECT_EQ(***out, "p");
+}
+
+TEST_F(ProjectResolverTest, ACancelledWaiterIsReleasedAtOnce) {
+  CallContext cancelled_call;
+  auto a = Resolve("cn-north-4", cancelled_call);
+  auto b = Resolve();
+  EXPECT_FALSE(a->has_value());
+  cancelled_call.cancellation->Cancel();
+  ASSERT_TRUE(a->has_value()) << "released when its caller cancels";
+  EXPECT_EQ((*a)->status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(GetErrorInfo((*a)->status())->reason(), "CANCELLED");
+  ASSERT_EQ(transport_->pending(), 1u) << "the shared lookup goes on";
+  transport_->Answer(Projects(R"({"id":"p","name":"cn-north-4"})"));
+  EXPECT_EQ(***b, "p");
+  EXPECT_EQ((*a)->status().code(), absl::StatusCode::kCancelled);
+}
+
+TEST_F(ProjectResolverTest, AWaiterWhoseDeadlinePassesGetsDeadlineExceeded) {
+  CallContext short_call;
+  short_call.deadline = now_ + absl::Seconds(3);
+  auto a = Resolve("cn-north-4", short_call);
+  auto b = Resolve();
+  scheduler_->AdvanceBy(absl::Seconds(3));
+  ASSERT_TRUE(a->has_value());
+  EXPECT_EQ((*a)->status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_FALSE(b->has_value());
+  transport_->Answer(Projects(R"({"id":"p","name":"cn-north-4"})"));
+  EXPECT_EQ(***b, "p");
+  EXPECT_EQ(scheduler_->pending_timers(), 0u);
+}
+
+TEST_F(ProjectResolverTest, ADeeplyNestedAnswerCannotOverflowTheStack) {
+  auto out = Resolve();
+  transport_->Answer(MakeHttpResponse(200, absl::StrCat(R"({"projects":)", std::string(200000, '['),
+                                                        std::string(200000, ']'), "}")));
+  ASSERT_TRUE(out->has_value());
+  EXPECT_EQ(GetErrorInfo((*out)->status())->reason(), "PROJECT_NOT_FOUND");
 }
 
 }  // namespace
