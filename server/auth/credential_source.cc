@@ -2,21 +2,24 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "absl/time/clock.h"
+#include "absl/synchronization/mutex.h"
 #include "server/runtime/log.h"
 
 namespace hss::gateway {
@@ -186,7 +189,9 @@ absl::StatusOr<AkskCredential> ParseCredentialsFile(absl::string_view contents,
 }
 
 absl::StatusOr<std::string> ReadPrivateFile(const std::string& path, absl::string_view what) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  // O_NONBLOCK: opening a FIFO put in the file's place must not wait for a
+  // writer (it is refused below as not a regular file).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) {
     const int error = errno;
     const std::string message =
@@ -238,8 +243,19 @@ StaticCredentialSource::StaticCredentialSource(AkskCredential credential, std::s
     : credential_(std::make_shared<const AkskCredential>(std::move(credential))),
       description_(std::move(description)) {}
 
-absl::StatusOr<FileCredentialSource::Stamp> FileCredentialSource::StatFile(
-    const std::string& path) {
+namespace {
+
+// What identifies one version of a file.
+struct Stamp {
+  dev_t device = 0;
+  ino_t inode = 0;
+  off_t size = 0;
+  long long mtime_ns = 0;
+  long long ctime_ns = 0;
+  bool operator==(const Stamp& other) const = default;
+};
+
+absl::StatusOr<Stamp> StatFile(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
     return absl::NotFoundError(
@@ -254,13 +270,70 @@ absl::StatusOr<FileCredentialSource::Stamp> FileCredentialSource::StatFile(
   return stamp;
 }
 
+}  // namespace
+
+class FileCredentialSource::Watcher : public std::enable_shared_from_this<Watcher> {
+ public:
+  Watcher(FileCredentialSourceOptions options, std::shared_ptr<const AkskCredential> credential,
+          Stamp stamp)
+      : options_(std::move(options)), credential_(std::move(credential)), loaded_(stamp) {}
+
+  std::shared_ptr<const AkskCredential> Current() {
+    absl::MutexLock lock(&mu_);
+    return credential_;
+  }
+
+  const std::string& path() const { return options_.path; }
+
+  // Arms the next check, unless stopped.
+  void ScheduleNext() {
+    absl::MutexLock lock(&mu_);
+    if (stopped_) return;
+    std::weak_ptr<Watcher> weak = weak_from_this();
+    timer_ = options_.scheduler->RunAt(options_.scheduler->Now() + options_.check_interval, [weak] {
+      if (auto self = weak.lock()) {
+        self->CheckFile();
+        self->ScheduleNext();
+      }
+    });
+  }
+
+  // Drops the pending check; no further check is armed.
+  void Stop() {
+    TimerId timer;
+    {
+      absl::MutexLock lock(&mu_);
+      stopped_ = true;
+      timer = timer_;
+    }
+    if (timer != 0) options_.scheduler->CancelTimer(timer);
+  }
+
+ private:
+  // Reloads the file if it changed since the last load (on the scheduler).
+  void CheckFile();
+  void Reload(const Stamp& stamp);
+
+  const FileCredentialSourceOptions options_;
+  absl::Mutex mu_;
+  std::shared_ptr<const AkskCredential> credential_ ABSL_GUARDED_BY(mu_);
+  // The version `credential_` was read from.
+  Stamp loaded_ ABSL_GUARDED_BY(mu_);
+  // The last version that failed to load (logged once), if any.
+  Stamp failed_ ABSL_GUARDED_BY(mu_);
+  bool has_failed_ ABSL_GUARDED_BY(mu_) = false;
+  // True once a missing file was logged (until it is back).
+  bool missing_logged_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+  TimerId timer_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
 absl::StatusOr<std::unique_ptr<FileCredentialSource>> FileCredentialSource::Create(
     FileCredentialSourceOptions options) {
   if (options.path.empty()) {
     return absl::InvalidArgumentError(
         "no credentials file: HOME and HUAWEICLOUD_SDK_CREDENTIALS_FILE are both unset");
   }
-  if (!options.clock) options.clock = [] { return absl::Now(); };
   if (!options.log)
     options.log = [](absl::string_view level, absl::string_view m) { LogEvent(level, m); };
   auto stamp = StatFile(options.path);
@@ -269,37 +342,36 @@ absl::StatusOr<std::unique_ptr<FileCredentialSource>> FileCredentialSource::Crea
   if (!contents.ok()) return contents.status();
   auto credential = ParseCredentialsFile(*contents, options.path);
   if (!credential.ok()) return credential.status();
-  return std::unique_ptr<FileCredentialSource>(new FileCredentialSource(
-      std::move(options), std::make_shared<const AkskCredential>(*std::move(credential)), *stamp));
+  std::shared_ptr<ThreadScheduler> own_scheduler;
+  if (options.scheduler == nullptr) {
+    own_scheduler = std::make_shared<ThreadScheduler>();
+    options.scheduler = own_scheduler;
+  }
+  auto watcher = std::make_shared<Watcher>(
+      std::move(options), std::make_shared<const AkskCredential>(*std::move(credential)), *stamp);
+  watcher->ScheduleNext();
+  return std::unique_ptr<FileCredentialSource>(
+      new FileCredentialSource(std::move(watcher), std::move(own_scheduler)));
 }
 
-FileCredentialSource::FileCredentialSource(FileCredentialSourceOptions options,
-                                           std::shared_ptr<const AkskCredential> credential,
-                                           Stamp stamp)
-    : options_(std::move(options)), credential_(std::move(credential)), loaded_(stamp) {
-  next_check_ = options_.clock() + options_.check_interval;
+FileCredentialSource::FileCredentialSource(std::shared_ptr<Watcher> watcher,
+                                           std::shared_ptr<ThreadScheduler> own_scheduler)
+    : watcher_(std::move(watcher)), own_scheduler_(std::move(own_scheduler)) {}
+
+FileCredentialSource::~FileCredentialSource() {
+  watcher_->Stop();
+  if (own_scheduler_ != nullptr) own_scheduler_->Shutdown();
 }
 
 std::string FileCredentialSource::Describe() const {
-  return absl::StrCat("credentials file ", options_.path);
+  return absl::StrCat("credentials file ", watcher_->path());
 }
 
 std::shared_ptr<const AkskCredential> FileCredentialSource::Current() {
-  {
-    absl::MutexLock lock(&mu_);
-    const absl::Time now = options_.clock();
-    // One caller checks; the others keep signing with the current credentials.
-    if (checking_ || now < next_check_) return credential_;
-    checking_ = true;
-    next_check_ = now + options_.check_interval;
-  }
-  CheckFile();
-  absl::MutexLock lock(&mu_);
-  checking_ = false;
-  return credential_;
+  return watcher_->Current();
 }
 
-void FileCredentialSource::CheckFile() {
+void FileCredentialSource::Watcher::CheckFile() {
   auto stamp = StatFile(options_.path);
   std::string message;
   {
@@ -322,7 +394,7 @@ void FileCredentialSource::CheckFile() {
   Reload(*stamp);
 }
 
-void FileCredentialSource::Reload(const Stamp& stamp) {
+void FileCredentialSource::Watcher::Reload(const Stamp& stamp) {
   auto contents = ReadPrivateFile(options_.path, "credentials file");
   absl::StatusOr<AkskCredential> credential =
       contents.ok() ? ParseCredentialsFile(*contents, options_.path)

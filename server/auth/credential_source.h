@@ -22,25 +22,24 @@
 //     are case-insensitive; surrounding quotes around a value are removed.
 //     The file must not be accessible by group or others (mode & 077 == 0),
 //     like ~/.ssh keys. It is re-read when it changes (key rotation), checked
-//     at most once per `check_interval`; a changed file that is broken is
-//     logged and ignored, and the last good credentials stay in use.
+//     every `check_interval` on a scheduler's thread — never by the thread
+//     asking for the credentials, which only reads an in-memory snapshot; a
+//     changed file that is broken is logged and ignored, and the last good
+//     credentials stay in use.
 //
 // No error message or log line holds an SK, a security token or a whole AK:
 // an AK appears as RedactAk() at most, and file syntax errors name the line
 // number, never its text.
 
-#include <sys/types.h>
-
 #include <memory>
 #include <string>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "server/runtime/scheduler.h"
 
 namespace hss::gateway {
 
@@ -132,58 +131,46 @@ class StaticCredentialSource final : public CredentialSource {
 struct FileCredentialSourceOptions {
   // The credentials file.
   std::string path;
-  // How often, at most, the file is checked for changes.
+  // How often the file is checked for changes.
   absl::Duration check_interval = absl::Seconds(1);
-  // Returns the current time; replaced in tests.
-  absl::AnyInvocable<absl::Time() const> clock;
   // Receives log events (never secrets) with their level, "info" or
   // "warning"; default: a JSON log line on stderr (LogEvent).
   absl::AnyInvocable<void(absl::string_view level, absl::string_view message) const> log;
+  // Runs the file checks (and gives their time). When null the source starts
+  // a thread of its own (a ThreadScheduler), so that file I/O never delays
+  // the timers of a shared scheduler.
+  std::shared_ptr<Scheduler> scheduler;
 };
 
 // Credentials from a credentials file, re-read when the file's identity, size,
-// modification or change time differ from the last read (checked at most once
-// per check_interval, by the calling thread).
+// modification or change time differ from the last read. The checks run every
+// check_interval on the scheduler; Current() never touches the file.
 class FileCredentialSource final : public CredentialSource {
  public:
-  // Reads and checks the file: any problem is a start-up error.
+  // Reads and checks the file (on the calling thread: any problem is a
+  // start-up error), then starts the periodic checks.
   static absl::StatusOr<std::unique_ptr<FileCredentialSource>> Create(
       FileCredentialSourceOptions options);
+  FileCredentialSource(const FileCredentialSource&) = delete;
+  FileCredentialSource& operator=(const FileCredentialSource&) = delete;
+  // Stops the checks (waiting for a running one when the thread is its own).
+  ~FileCredentialSource() override;
 
+  // The credentials of the last good version of the file. No I/O.
   std::shared_ptr<const AkskCredential> Current() override;
   std::string Describe() const override;
 
  private:
-  // What identifies one version of the file.
-  struct Stamp {
-    dev_t device = 0;
-    ino_t inode = 0;
-    off_t size = 0;
-    long long mtime_ns = 0;
-    long long ctime_ns = 0;
-    bool operator==(const Stamp& other) const = default;
-  };
+  // The file's state and its checks, shared with the scheduler's timers
+  // (which hold it weakly).
+  class Watcher;
 
-  FileCredentialSource(FileCredentialSourceOptions options,
-                       std::shared_ptr<const AkskCredential> credential, Stamp stamp);
-  static absl::StatusOr<Stamp> StatFile(const std::string& path);
-  // Reloads the file if it changed since the last load. Runs without mu_, in
-  // one thread at a time (checking_).
-  void CheckFile();
-  void Reload(const Stamp& stamp);
+  FileCredentialSource(std::shared_ptr<Watcher> watcher,
+                       std::shared_ptr<ThreadScheduler> own_scheduler);
 
-  const FileCredentialSourceOptions options_;
-  absl::Mutex mu_;
-  std::shared_ptr<const AkskCredential> credential_ ABSL_GUARDED_BY(mu_);
-  // The version `credential_` was read from.
-  Stamp loaded_ ABSL_GUARDED_BY(mu_);
-  // The last version that failed to load (logged once), if any.
-  Stamp failed_ ABSL_GUARDED_BY(mu_);
-  bool has_failed_ ABSL_GUARDED_BY(mu_) = false;
-  // True once a missing file was logged (until it is back).
-  bool missing_logged_ ABSL_GUARDED_BY(mu_) = false;
-  absl::Time next_check_ ABSL_GUARDED_BY(mu_);
-  bool checking_ ABSL_GUARDED_BY(mu_) = false;
+  const std::shared_ptr<Watcher> watcher_;
+  // The checks' thread when the options named no scheduler; else null.
+  const std::shared_ptr<ThreadScheduler> own_scheduler_;
 };
 
 // Builds the source the SDKs' chain selects: the environment when it has both

@@ -14,6 +14,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/notification.h"
+#include "server/testing/fake_scheduler.h"
 
 namespace hss::gateway {
 namespace {
@@ -179,13 +181,13 @@ TEST(ReadPrivateFile, RefusesFilesOthersCanRead) {
 
 struct Harness {
   TempDir dir;
-  absl::Time now = absl::FromUnixSeconds(1'700'000'000);
+  std::shared_ptr<FakeScheduler> scheduler = std::make_shared<FakeScheduler>();
   std::vector<std::string> logs;
 
   FileCredentialSourceOptions Options(const std::string& path) {
     FileCredentialSourceOptions o;
     o.path = path;
-    o.clock = [this] { return now; };
+    o.scheduler = scheduler;
     o.log = [this](absl::string_view level, absl::string_view line) {
       logs.push_back(absl::StrCat(level, ": ", line));
     };
@@ -219,7 +221,7 @@ TEST(FileCredentialSource, PicksUpARotatedFileAtMostOncePerSecond) {
 
   h.dir.Write("credentials", Basic("ROTATEDAK00000000000", "rotated-secret"));
   EXPECT_EQ((*source)->Current()->ak, kAk) << "checked again within a second";
-  h.now += absl::Seconds(1);
+  h.scheduler->AdvanceBy(absl::Seconds(1));
   EXPECT_EQ((*source)->Current()->ak, "ROTATEDAK00000000000");
   EXPECT_EQ((*source)->Current()->sk, "rotated-secret");
   ASSERT_EQ(h.logs.size(), 1u);
@@ -237,9 +239,9 @@ TEST(FileCredentialSource, KeepsTheLastGoodCredentialsWhenTheFileBreaks) {
   const std::string half_written =
       absl::StrCat("[basic]\nak = NEWAK000000000000000\nsk = ", kSk, "\nsk_typo");
   h.dir.Write("credentials", half_written);
-  h.now += absl::Seconds(2);
+  h.scheduler->AdvanceBy(absl::Seconds(2));
   EXPECT_EQ((*source)->Current()->ak, kAk);
-  h.now += absl::Seconds(2);
+  h.scheduler->AdvanceBy(absl::Seconds(2));
   EXPECT_EQ((*source)->Current()->ak, kAk);
   ASSERT_EQ(h.logs.size(), 1u) << "a broken version is logged once";
   EXPECT_THAT(h.logs[0], AllOf(HasSubstr("warning: "), HasSubstr("cannot be used"),
@@ -247,20 +249,20 @@ TEST(FileCredentialSource, KeepsTheLastGoodCredentialsWhenTheFileBreaks) {
                                Not(HasSubstr("NEWAK000000000000000"))));
 
   h.dir.Write("credentials", Basic(), 0644);  // bad permissions: ignored too
-  h.now += absl::Seconds(2);
+  h.scheduler->AdvanceBy(absl::Seconds(2));
   EXPECT_EQ((*source)->Current()->ak, kAk);
   ASSERT_EQ(h.logs.size(), 2u);
   EXPECT_THAT(h.logs[1], HasSubstr("chmod 600"));
 
   unlink(file.c_str());  // removed: ignored, logged once
-  h.now += absl::Seconds(2);
+  h.scheduler->AdvanceBy(absl::Seconds(2));
   EXPECT_EQ((*source)->Current()->ak, kAk);
-  h.now += absl::Seconds(2);
+  h.scheduler->AdvanceBy(absl::Seconds(2));
   EXPECT_EQ((*source)->Current()->ak, kAk);
   EXPECT_EQ(h.logs.size(), 3u);
 
   h.dir.Write("credentials", Basic("FIXEDAK0000000000000", "fixed"));
-  h.now += absl::Seconds(2);
+  h.scheduler->AdvanceBy(absl::Seconds(2));
   EXPECT_EQ((*source)->Current()->ak, "FIXEDAK0000000000000");
 }
 
@@ -310,6 +312,58 @@ TEST(MakeCredentialSource, FollowsTheSdkChain) {
   source = MakeCredentialSource(env, h.Options(""));
   ASSERT_FALSE(source.ok());
   EXPECT_THAT(source.status().message(), AllOf(HasSubstr("contains a space"), Not(HasSubstr(kSk))));
+}
+
+TEST(FileCredentialSource, CurrentOnlyReadsTheSnapshotTheSchedulerKeepsFresh) {
+  Harness h;
+  const std::string file = h.dir.Write("credentials", Basic());
+  auto source = FileCredentialSource::Create(h.Options(file));
+  ASSERT_TRUE(source.ok()) << source.status();
+  EXPECT_EQ(h.scheduler->pending_timers(), 1u);
+
+  h.dir.Write("credentials", Basic("ROTATEDAK00000000000", "rotated-secret"));
+  // However often it is called, Current() never looks at the file.
+  for (int i = 0; i < 3; ++i) EXPECT_EQ((*source)->Current()->ak, kAk);
+  EXPECT_TRUE(h.logs.empty());
+  h.scheduler->AdvanceBy(absl::Seconds(1));  // the check runs on the scheduler
+  EXPECT_EQ((*source)->Current()->ak, "ROTATEDAK00000000000");
+  ASSERT_EQ(h.logs.size(), 1u);
+
+  // Replaced by a FIFO: Current() does not block, the check neither (it
+  // refuses a file that is not regular), and the credentials stay.
+  unlink(file.c_str());
+  ASSERT_EQ(mkfifo(file.c_str(), 0600), 0);
+  EXPECT_EQ((*source)->Current()->ak, "ROTATEDAK00000000000");
+  h.scheduler->AdvanceBy(absl::Seconds(1));
+  EXPECT_EQ((*source)->Current()->ak, "ROTATEDAK00000000000");
+  ASSERT_EQ(h.logs.size(), 2u);
+  EXPECT_THAT(h.logs[1], AllOf(HasSubstr("warning: "), HasSubstr("not a regular file")));
+
+  unlink(file.c_str());
+  h.dir.Write("credentials", Basic("THIRDAK0000000000000", "third-secret"));
+  EXPECT_EQ((*source)->Current()->ak, "ROTATEDAK00000000000");
+  h.scheduler->AdvanceBy(absl::Seconds(1));
+  EXPECT_EQ((*source)->Current()->ak, "THIRDAK0000000000000");
+
+  source->reset();
+  EXPECT_EQ(h.scheduler->pending_timers(), 0u) << "destroying the source stops the checks";
+}
+
+TEST(FileCredentialSource, ChecksOnAThreadOfItsOwnWithoutAScheduler) {
+  Harness h;
+  const std::string file = h.dir.Write("credentials", Basic());
+  FileCredentialSourceOptions options = h.Options(file);
+  options.scheduler = nullptr;
+  options.check_interval = absl::Milliseconds(10);
+  absl::Notification reloaded;
+  options.log = [&reloaded](absl::string_view, absl::string_view) {
+    if (!reloaded.HasBeenNotified()) reloaded.Notify();
+  };
+  auto source = FileCredentialSource::Create(std::move(options));
+  ASSERT_TRUE(source.ok()) << source.status();
+  h.dir.Write("credentials", Basic("ROTATEDAK00000000000", "rotated-secret"));
+  ASSERT_TRUE(reloaded.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  EXPECT_EQ((*source)->Current()->ak, "ROTATEDAK00000000000");
 }
 
 }  // namespace
