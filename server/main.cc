@@ -70,7 +70,8 @@ std::string Fingerprint(absl::string_view kind, absl::string_view secret) {
 }
 
 // Returns a password source for --auth=password: the file is re-read for
-// every token request (so a rotated password applies without a restart).
+// every token request (so a rotated password applies without a restart), on
+// the scheduler's thread.
 absl::AnyInvocable<absl::StatusOr<std::string>() const> PasswordSource(
     const GatewayOptions& options) {
   if (options.iam_password_file.empty()) {
@@ -91,7 +92,8 @@ absl::AnyInvocable<absl::StatusOr<std::string>() const> PasswordSource(
 }
 
 absl::StatusOr<CredentialsSetup> MakeCredentials(const GatewayOptions& options,
-                                                 std::shared_ptr<HttpTransport> transport) {
+                                                 std::shared_ptr<HttpTransport> transport,
+                                                 std::shared_ptr<Scheduler> scheduler) {
   CredentialsSetup setup;
   switch (options.auth) {
     case AuthMode::kToken:
@@ -126,8 +128,10 @@ absl::StatusOr<CredentialsSetup> MakeCredentials(const GatewayOptions& options,
       iam.user = options.iam_user;
       iam.domain = options.iam_domain;
       iam.project = options.iam_project;
+      iam.project_id = options.default_project_id;
       iam.password = PasswordSource(options);
       iam.request_timeout = options.upstream_timeout;
+      iam.scheduler = std::move(scheduler);
       // Fail at start-up, not at the first call, when the password cannot be read.
       if (auto password = iam.password(); !password.ok()) return password.status();
       setup.identity = absl::StrCat("IAM user \"", options.iam_user, "\" of account \"",
@@ -182,7 +186,8 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
   }
   std::shared_ptr<CurlTransport> http = *std::move(transport);
 
-  auto setup = MakeCredentials(options, http);
+  auto scheduler = std::make_shared<ThreadScheduler>();
+  auto setup = MakeCredentials(options, http, scheduler);
   if (!setup.ok()) {
     std::fprintf(stderr, "hss-gateway: %s\n", std::string(setup.status().message()).c_str());
     return 2;
@@ -202,6 +207,7 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
     resolver_options.request_timeout = options.upstream_timeout;
     resolver_options.identity = setup->identity;
     resolver_options.fix = setup->fix;
+    resolver_options.scheduler = scheduler;
     resolver = ProjectResolver::Create(std::move(resolver_options), http, setup->credentials);
     // Warm the cache now; calls without a project resolve it again if this fails.
     auto project = DiscoverProject(resolver, options.region, options.upstream_timeout);
@@ -228,7 +234,6 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
     stub_options.decode_pool = std::make_shared<WorkPool>(options.decode_threads);
   }
   auto rest = std::make_shared<RestHssStub>(std::move(stub_options), http, setup->credentials);
-  auto scheduler = std::make_shared<ThreadScheduler>();
   auto metrics = std::make_shared<UpstreamMetrics>();
   const ProtectionOptions& protection = options.protection;
   auto stub = MakeProtectedStub(rest, protection, scheduler, metrics);
