@@ -2,7 +2,7 @@
 #define HSS_SERVER_AUTH_AKSK_CREDENTIALS_H_
 
 // --auth=aksk: signs each upstream request with Huawei Cloud's SDK-HMAC-SHA256
-// scheme (docs/hss-api.md; the algorithm is common/aksk_signer.h), the way the
+// scheme (the algorithm is common/aksk_signer.h), the way the
 // official SDKs do for project-scoped ("basic") credentials:
 //
 //   X-Sdk-Date: <now, YYYYMMDDTHHMMSSZ>

@@ -2,7 +2,7 @@
 #define HSS_SERVER_AUTH_CREDENTIAL_SOURCE_H_
 
 // Where the gateway's own AK/SK credentials come from, following the official
-// Huawei Cloud SDKs' provider chain (docs/hss-api.md, "Credential conventions"):
+// Huawei Cloud SDKs' provider chain:
 //
 //  1. the environment: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (both, or
 //     neither), HUAWEICLOUD_SDK_SECURITY_TOKEN, HUAWEICLOUD_SDK_PROJECT_ID,
