@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every build, test and benchmark dependency of hss-gateway from Debian bookworm packages.
+# Installs every build, test and benchmark dependency of hss-gateway from Debian bookworm packages,
+# then the npm packages of client/examples/node and tools/buf where node_modules is missing.
 # Idempotent: packages already present are skipped, so a second run costs only a dpkg query.
 set -euo pipefail
 
@@ -12,12 +13,29 @@ packages=(
   curl ca-certificates procps
 )
 
+# The npm packages of the Node.js client example and of the buf CLI (tools/buf/check.sh),
+# each pinned by its package-lock.json. Node.js and npm come from the machine if present
+# (they may come from elsewhere than Debian), else from Debian's nodejs and npm.
+npm_dirs=(client/examples/node tools/buf)
+
+install_npm_packages() {
+  local repo dir
+  repo="$(cd "$(dirname "$0")/.." && pwd)"
+  for dir in "${npm_dirs[@]}"; do
+    [ -d "$repo/$dir/node_modules" ] && continue
+    echo "install-deps: npm ci in $dir"
+    (cd "$repo/$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  done
+}
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#packages[@]} packages present"
+  install_npm_packages
   exit 0
 fi
 echo "install-deps: installing ${missing[*]}"
@@ -26,4 +44,5 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_npm_packages
 echo "install-deps: done"
