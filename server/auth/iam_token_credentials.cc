@@ -12,6 +12,7 @@
 #include "server/auth/aksk_credentials.h"
 #include "server/auth/token_credentials.h"
 #include "server/http/upstream_error.h"
+#include "server/http/url_redaction.h"
 #include "server/runtime/log.h"
 #include "server/runtime/status_details.h"
 
@@ -127,13 +128,15 @@ absl::StatusOr<IamToken> ParseIamTokenResponse(const HttpResponse& response, abs
 absl::Status IamFailureStatus(const absl::StatusOr<HttpResponse>& outcome,
                               absl::string_view iam_endpoint, absl::string_view what,
                               absl::string_view who, absl::string_view fix) {
+  // Shown without the user info an endpoint URL may carry.
+  const std::string shown_endpoint = RedactUrl(iam_endpoint);
   if (!outcome.ok()) {
     std::string cause = std::string(absl::StatusCodeToString(outcome.status().code()));
     if (auto info = GetErrorInfo(outcome.status()); info && !info->reason().empty()) {
       cause = info->reason();
     }
     return MakeError(absl::StatusCode::kUnavailable,
-                     absl::StrCat("the gateway could not reach IAM at ", iam_endpoint, " for ",
+                     absl::StrCat("the gateway could not reach IAM at ", shown_endpoint, " for ",
                                   what, " (", cause, "); retry later"),
                      "IAM_UNAVAILABLE", {{"iamFailure", cause}});
   }
@@ -152,23 +155,23 @@ absl::Status IamFailureStatus(const absl::StatusOr<HttpResponse>& outcome,
   absl::Status status;
   if (s == 408 || s == 429 || s >= 500) {
     status = MakeError(absl::StatusCode::kUnavailable,
-                       absl::StrCat("IAM at ", iam_endpoint, " failed the request for ", what, " (",
-                                    answer, "); retry later"),
+                       absl::StrCat("IAM at ", shown_endpoint, " failed the request for ", what,
+                                    " (", answer, "); retry later"),
                        "IAM_UNAVAILABLE", metadata);
   } else if (s == 401 || s == 403) {
     status = MakeError(absl::StatusCode::kInternal,
-                       absl::StrCat("IAM at ", iam_endpoint, " rejected the gateway's own ",
+                       absl::StrCat("IAM at ", shown_endpoint, " rejected the gateway's own ",
                                     "credentials (", who, ") in the request for ", what, " (",
                                     answer, "); the gateway's operator must fix them: ", fix),
                        "UPSTREAM_CREDENTIALS_REJECTED", metadata);
   } else if (s >= 200 && s <= 299) {
     status = MakeError(absl::StatusCode::kInternal,
-                       absl::StrCat("IAM at ", iam_endpoint, " answered the request for ", what,
+                       absl::StrCat("IAM at ", shown_endpoint, " answered the request for ", what,
                                     " with HTTP ", s, " but without the expected content"),
                        "IAM_MALFORMED_RESPONSE", metadata);
   } else {
     status = MakeError(absl::StatusCode::kInternal,
-                       absl::StrCat("IAM at ", iam_endpoint, " refused the request for ", what,
+                       absl::StrCat("IAM at ", shown_endpoint, " refused the request for ", what,
                                     " (", answer, "); check the gateway's IAM settings: ", fix),
                        "IAM_REQUEST_REJECTED", metadata);
   }

@@ -570,5 +570,19 @@ TEST(ParseIamTokenResponseNesting, ADeeplyNestedBodyCannotOverflowTheStack) {
   EXPECT_EQ(token->project_id, "");
 }
 
+TEST(IamFailureStatus, NeverShowsTheUserInfoOfTheEndpoint) {
+  const absl::Status unreachable =
+      IamFailureStatus(absl::UnavailableError("refused"), "https://user:secret@iam.example:8443",
+                       "a token", "the gateway", "check it");
+  const HttpResponse rejected{.status = 401, .body = "{}"};
+  const absl::Status refused = IamFailureStatus(rejected, "https://user:secret@iam.example:8443",
+                                                "a token", "the gateway", "check it");
+  for (const absl::Status& s : {unreachable, refused}) {
+    EXPECT_THAT(std::string(s.message()), HasSubstr("https://iam.example:8443")) << s;
+    EXPECT_THAT(std::string(s.message()), Not(HasSubstr("secret"))) << s;
+    EXPECT_THAT(std::string(s.message()), Not(HasSubstr("user:"))) << s;
+  }
+}
+
 }  // namespace
 }  // namespace hss::gateway

@@ -7,6 +7,7 @@
 #include "common/uri_encoding.h"
 #include "rapidjson/document.h"
 #include "server/auth/iam_token_credentials.h"
+#include "server/http/url_redaction.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
@@ -31,6 +32,8 @@ std::string ConfigureHint() {
 absl::StatusOr<std::string> ProjectIdFromListProjects(const HttpResponse& response,
                                                       absl::string_view region,
                                                       absl::string_view iam_endpoint) {
+  // Shown without the user info an endpoint URL may carry.
+  const std::string shown_endpoint = RedactUrl(iam_endpoint);
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseIterativeFlag>(response.body.data(), response.body.size());
   const rapidjson::Value* projects = nullptr;
@@ -40,7 +43,7 @@ absl::StatusOr<std::string> ProjectIdFromListProjects(const HttpResponse& respon
   }
   if (projects == nullptr) {
     return MakeError(absl::StatusCode::kInternal,
-                     absl::StrCat("IAM at ", iam_endpoint, " answered the project lookup for \"",
+                     absl::StrCat("IAM at ", shown_endpoint, " answered the project lookup for \"",
                                   region, "\" without a \"projects\" list"),
                      "IAM_MALFORMED_RESPONSE");
   }
@@ -56,7 +59,7 @@ absl::StatusOr<std::string> ProjectIdFromListProjects(const HttpResponse& respon
   }
   if (ids.empty()) {
     return MakeError(absl::StatusCode::kFailedPrecondition,
-                     absl::StrCat("IAM at ", iam_endpoint, " lists no project named \"", region,
+                     absl::StrCat("IAM at ", shown_endpoint, " lists no project named \"", region,
                                   "\" for the gateway's credentials, so the project is unknown: ",
                                   ConfigureHint()),
                      "PROJECT_NOT_FOUND", {{"region", std::string(region)}});
@@ -64,7 +67,7 @@ absl::StatusOr<std::string> ProjectIdFromListProjects(const HttpResponse& respon
   if (ids.size() > 1) {
     return MakeError(
         absl::StatusCode::kFailedPrecondition,
-        absl::StrCat("IAM at ", iam_endpoint, " lists ", ids.size(), " projects named \"", region,
+        absl::StrCat("IAM at ", shown_endpoint, " lists ", ids.size(), " projects named \"", region,
                      "\", so the gateway cannot choose one: ", ConfigureHint()),
         "PROJECT_AMBIGUOUS", {{"region", std::string(region)}});
   }

@@ -197,5 +197,14 @@ TEST_F(ProjectResolverTest, ADeeplyNestedAnswerCannotOverflowTheStack) {
   EXPECT_EQ(GetErrorInfo((*out)->status())->reason(), "PROJECT_NOT_FOUND");
 }
 
+TEST(ProjectIdFromListProjects, NeverShowsTheUserInfoOfTheEndpoint) {
+  const HttpResponse none{.status = 200, .body = R"({"projects":[]})"};
+  absl::StatusOr<std::string> id =
+      ProjectIdFromListProjects(none, "cn-north-4", "https://user:secret@iam.example");
+  ASSERT_FALSE(id.ok());
+  EXPECT_THAT(std::string(id.status().message()), HasSubstr("IAM at https://iam.example"));
+  EXPECT_THAT(std::string(id.status().message()), Not(HasSubstr("secret")));
+}
+
 }  // namespace
 }  // namespace hss::gateway
