@@ -22,6 +22,7 @@
 #include "server/api/port_service.h"
 #include "server/auth/aksk_credentials.h"
 #include "server/auth/credential_source.h"
+#include "server/auth/credentials_factory.h"
 #include "server/auth/iam_token_credentials.h"
 #include "server/auth/project_resolver.h"
 #include "server/auth/token_credentials.h"
@@ -41,111 +42,10 @@ namespace {
 
 constexpr char kServiceName[] = "hss.ports.v1.PortService";
 
-// The gateway's credentials, and what they tell about the project and IAM.
-struct CredentialsSetup {
-  // Authenticates every upstream (and IAM) request.
-  std::shared_ptr<Credentials> credentials;
-  // The project the credentials name (credentials file), or "".
-  std::string project_id;
-  // The credentials file's iam_endpoint, or "".
-  std::string iam_endpoint;
-  // Who the gateway is, for messages (never a secret).
-  std::string identity;
-  // How an operator fixes rejected credentials.
-  std::string fix;
-  // Who HSS sees for quotas, coalescing and caching (a hash, never a secret);
-  // "" for passthrough, where each caller's token counts.
-  std::string quota_identity;
-};
-
 // "5/min (burst 5)" or "unlimited".
 std::string DescribeLimit(int per_minute, int burst) {
   if (per_minute <= 0) return "unlimited";
   return absl::StrCat(per_minute, "/min (burst ", burst, ")");
-}
-
-// A short, stable, non-reversible name for a credential.
-std::string Fingerprint(absl::string_view kind, absl::string_view secret) {
-  return absl::StrCat(kind, ":", hss::HexSha256(std::string(secret)).substr(0, 32));
-}
-
-// Returns a password source for --auth=password: the file is re-read for
-// every token request (so a rotated password applies without a restart), on
-// the scheduler's thread.
-absl::AnyInvocable<absl::StatusOr<std::string>() const> PasswordSource(
-    const GatewayOptions& options) {
-  if (options.iam_password_file.empty()) {
-    return [password = options.iam_password]() -> absl::StatusOr<std::string> { return password; };
-  }
-  return [path = options.iam_password_file]() -> absl::StatusOr<std::string> {
-    auto contents = ReadPrivateFile(path, "IAM password file");
-    if (!contents.ok()) return contents.status();
-    std::string password = *std::move(contents);
-    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
-      password.pop_back();
-    }
-    if (password.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat("IAM password file ", path, " is empty"));
-    }
-    return password;
-  };
-}
-
-absl::StatusOr<CredentialsSetup> MakeCredentials(const GatewayOptions& options,
-                                                 std::shared_ptr<HttpTransport> transport,
-                                                 std::shared_ptr<Scheduler> scheduler) {
-  CredentialsSetup setup;
-  switch (options.auth) {
-    case AuthMode::kToken:
-      if (absl::Status s = ValidateToken(options.token); !s.ok()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("HSS_AUTH_TOKEN is unusable: ", s.message()));
-      }
-      setup.credentials = std::make_shared<StaticTokenCredentials>(options.token);
-      setup.quota_identity = Fingerprint("token", options.token);
-      return setup;
-    case AuthMode::kAksk: {
-      auto source = MakeCredentialSource(options.sdk, FileCredentialSourceOptions{});
-      if (!source.ok()) return source.status();
-      std::shared_ptr<const AkskCredential> current = (*source)->Current();
-      setup.project_id = current->project_id;
-      setup.iam_endpoint = current->iam_endpoint;
-      setup.identity = absl::StrCat("AK ", RedactAk(current->ak));
-      setup.quota_identity = Fingerprint("ak", current->ak);
-      setup.fix = absl::StrCat("check the AK/SK in ", (*source)->Describe());
-      LogEvent("info",
-               absl::StrCat("AK/SK credentials from ", (*source)->Describe(), ": ", setup.identity,
-                            current->security_token.empty() ? "" : " (temporary)"));
-      AkskCredentialsOptions aksk;
-      aksk.default_project_id = options.default_project_id;
-      aksk.clock = [] { return absl::Now(); };
-      setup.credentials = std::make_shared<AkskCredentials>(*std::move(source), std::move(aksk));
-      return setup;
-    }
-    case AuthMode::kPassword: {
-      IamTokenCredentialsOptions iam;
-      iam.iam_endpoint = options.iam_endpoint;
-      iam.user = options.iam_user;
-      iam.domain = options.iam_domain;
-      iam.project = options.iam_project;
-      iam.project_id = options.default_project_id;
-      iam.password = PasswordSource(options);
-      iam.request_timeout = options.upstream_timeout;
-      iam.scheduler = std::move(scheduler);
-      // Fail at start-up, not at the first call, when the password cannot be read.
-      if (auto password = iam.password(); !password.ok()) return password.status();
-      setup.identity = absl::StrCat("IAM user \"", options.iam_user, "\" of account \"",
-                                    options.iam_domain, "\"");
-      setup.fix = "check --iam_user, --iam_domain and the password";
-      setup.quota_identity = absl::StrCat("iam:", options.iam_user, "@", options.iam_domain);
-      setup.credentials = IamTokenCredentials::Create(std::move(iam), std::move(transport));
-      return setup;
-    }
-    case AuthMode::kPassthrough:
-      break;
-  }
-  setup.credentials = std::make_shared<PassthroughCredentials>();
-  return setup;
 }
 
 // Project discovery at start-up: when no project id is configured, the
@@ -187,7 +87,7 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
   std::shared_ptr<CurlTransport> http = *std::move(transport);
 
   auto scheduler = std::make_shared<ThreadScheduler>();
-  auto setup = MakeCredentials(options, http, scheduler);
+  auto setup = MakeCredentials(CredentialsConfigFrom(options), http, scheduler);
   if (!setup.ok()) {
     std::fprintf(stderr, "hss-gateway: %s\n", std::string(setup.status().message()).c_str());
     return 2;

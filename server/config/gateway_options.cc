@@ -40,18 +40,20 @@ std::string IamEndpointForRegion(absl::string_view region) {
   return absl::StrCat("https://iam.", lower, ".myhuaweicloud.com");
 }
 
-absl::string_view AuthModeName(AuthMode mode) {
-  switch (mode) {
-    case AuthMode::kToken:
-      return "token";
-    case AuthMode::kAksk:
-      return "aksk";
-    case AuthMode::kPassword:
-      return "password";
-    case AuthMode::kPassthrough:
-      break;
-  }
-  return "passthrough";
+CredentialsConfig CredentialsConfigFrom(const GatewayOptions& options) {
+  CredentialsConfig config;
+  config.mode = options.auth;
+  config.token = options.token;
+  config.sdk = options.sdk;
+  config.default_project_id = options.default_project_id;
+  config.iam_endpoint = options.iam_endpoint;
+  config.iam_user = options.iam_user;
+  config.iam_domain = options.iam_domain;
+  config.iam_project = options.iam_project;
+  config.iam_password = options.iam_password;
+  config.iam_password_file = options.iam_password_file;
+  config.request_timeout = options.upstream_timeout;
+  return config;
 }
 
 }  // namespace hss::gateway

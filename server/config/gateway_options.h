@@ -8,26 +8,11 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "server/auth/credential_source.h"
+#include "server/auth/credentials_factory.h"
 #include "server/http/curl_transport.h"
 #include "server/protection/protection_options.h"
 
 namespace hss::gateway {
-
-// How the gateway authenticates to HSS.
-enum class AuthMode {
-  // Forward each caller's own token (metadata x-auth-token / authorization: Bearer).
-  kPassthrough,
-  // Send one token from env HSS_AUTH_TOKEN.
-  kToken,
-  // Sign every request with the gateway's AK/SK (env HUAWEICLOUD_SDK_AK/_SK or
-  // the SDK credentials file; see credential_source.h).
-  kAksk,
-  // Get IAM tokens for an IAM user and password (see iam_token_credentials.h).
-  kPassword,
-};
-
-// Returns the --auth spelling of `mode`, e.g. "aksk".
-absl::string_view AuthModeName(AuthMode mode);
 
 // Everything the gateway needs, read once at start-up (from flags and the
 // environment) and passed down; nothing below main() reads flags or env.
@@ -98,6 +83,9 @@ absl::StatusOr<std::string> EndpointForRegion(absl::string_view region, EnvLooku
 // (eu-west-101: …myhuaweicloud.eu), or https://iam.myhuaweicloud.com when
 // `region` is empty. Expects a region EndpointForRegion() accepts.
 std::string IamEndpointForRegion(absl::string_view region);
+
+// The part of `options` that says how the gateway authenticates upstream.
+CredentialsConfig CredentialsConfigFrom(const GatewayOptions& options);
 
 // Returns the value of environment variable `name`, or "" (for EnvLookup).
 std::string GetEnv(absl::string_view name);
