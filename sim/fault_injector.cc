@@ -16,6 +16,10 @@ namespace {
 
 using rapidjson::Value;
 
+// Upper bounds of the generated-body effects: enough for any test, small enough for memory.
+constexpr int64_t kMaxExtraRows = 1'000'000;
+constexpr int64_t kMaxGenerated = 100'000'000;
+
 absl::Status FieldError(std::string_view field, std::string_view want) {
   return absl::InvalidArgumentError(
       absl::StrCat("fault rule field '", AbslView(field), "' must be ", AbslView(want)));
@@ -173,6 +177,15 @@ absl::StatusOr<FaultRule> ParseRule(const Value& v) {
       s = GetBool(f, name, e.malformed_body);
     } else if (name == "oversized_body_bytes") {
       s = GetInt(f, name, 0, e.oversized_body_bytes);
+    } else if (name == "extra_rows") {
+      s = GetInt(f, name, 0, e.extra_rows);
+      if (s.ok() && e.extra_rows > kMaxExtraRows) s = FieldError(name, "at most 1000000");
+    } else if (name == "empty_records") {
+      s = GetInt(f, name, 0, e.empty_records);
+      if (s.ok() && e.empty_records > kMaxGenerated) s = FieldError(name, "at most 100000000");
+    } else if (name == "nested_depth") {
+      s = GetInt(f, name, 0, e.nested_depth);
+      if (s.ok() && e.nested_depth > kMaxGenerated) s = FieldError(name, "at most 100000000");
     } else {
       return absl::InvalidArgumentError(
           absl::StrCat("unknown fault rule field '", AbslView(name), "'"));
@@ -200,7 +213,8 @@ void MergeSoft(const FaultEffect& from, FaultEffect& into) {
 
 bool FaultEffect::hard() const {
   return status || raw_body || drop_connection || reset_connection || truncate_body ||
-         malformed_body || oversized_body_bytes > 0;
+         malformed_body || oversized_body_bytes > 0 || extra_rows > 0 || empty_records > 0 ||
+         nested_depth > 0;
 }
 
 absl::StatusOr<std::vector<FaultRule>> ParseFaultRules(std::string_view json) {
@@ -313,6 +327,13 @@ std::string FaultRuleToJson(const FaultRule& rule) {
   if (e.oversized_body_bytes) {
     w.Key("oversized_body_bytes");
     w.Int64(e.oversized_body_bytes);
+  }
+  for (const auto& [key, value] : {std::pair<const char*, int64_t>{"extra_rows", e.extra_rows},
+                                   {"empty_records", e.empty_records},
+                                   {"nested_depth", e.nested_depth}}) {
+    if (value == 0) continue;
+    w.Key(key);
+    w.Int64(value);
   }
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());

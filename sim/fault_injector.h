@@ -13,7 +13,8 @@
 //    "raw_body": "...", "content_type": "text/plain",
 //    "retry_after": "2", "headers": {"X-Foo": "bar"}, "latency_ms": 100,
 //    "drop_connection": true, "reset_connection": true, "truncate_body": true,
-//    "malformed_body": true, "oversized_body_bytes": 10485760}
+//    "malformed_body": true, "oversized_body_bytes": 10485760,
+//    "extra_rows": 50, "empty_records": 2000000, "nested_depth": 100000}
 //
 // Matching: every present `match` field must equal the request's raw query value (offset and
 // category compare against their defaults 0 / "host" when absent; limit against 10);
@@ -22,7 +23,8 @@
 // the first `skip` pass untouched, then each is affected with `probability` (seeded RNG), at
 // most `times` times (-1 = forever, the default). Rules are tried in order: a rule with only "soft"
 // effects (latency_ms, retry_after, headers) adds them and the search goes on; the first rule with
-// a "hard" effect (status, drop/reset, truncate/malformed/oversized body) decides the answer.
+// a "hard" effect (status, drop/reset, truncate/malformed/oversized body, extra rows, generated
+// bodies) decides the answer.
 
 #include <cstdint>
 #include <mutex>
@@ -82,6 +84,15 @@ struct FaultEffect {
   bool malformed_body = false;
   // Answer 200 with a valid-looking, chunked JSON body of exactly this many bytes (0 = off).
   int64_t oversized_body_bytes = 0;
+  // Answer the real page with this many rows more than `limit` asked for (total_num stays
+  // true; parameters are validated as usual; 0 = off, at most 1,000,000).
+  int64_t extra_rows = 0;
+  // Answer 200 `{"total_num":N,"data_list":[{},{},...]}` with N empty records (0 = off, at most
+  // 100,000,000).
+  int64_t empty_records = 0;
+  // Answer 200 `{"total_num":1,"data_list":[[...[]...]]}` whose data_list nests this many
+  // arrays deep (0 = off, at most 100,000,000).
+  int64_t nested_depth = 0;
 
   // True if the effect replaces or breaks the normal answer (anything but latency/headers).
   bool hard() const;

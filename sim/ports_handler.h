@@ -19,8 +19,10 @@ class PortsHandler {
   // `hosts` must outlive the handler.
   PortsHandler(uint64_t seed, const HostRegistry* hosts, ListPortsLimits limits);
 
-  // The answer to decoded `query`, with X-Request-Id `request_id`.
-  SimHttpResponse Handle(const std::vector<QueryParam>& query, const std::string& request_id) const;
+  // The answer to decoded `query`, with X-Request-Id `request_id`; a valid request gets
+  // `extra_rows` more rows than its limit asked for (a misbehaving upstream).
+  SimHttpResponse Handle(const std::vector<QueryParam>& query, const std::string& request_id,
+                         uint64_t extra_rows) const;
 
   // The simulator's seed.
   uint64_t seed() const { return seed_; }

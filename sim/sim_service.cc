@@ -161,7 +161,8 @@ SimHttpResponse SimService::HandleApi(const SimHttpRequest& request, std::string
   fault_request.category = FindParam(*query, "category");
   const std::optional<AppliedFault> fault = faults_.Apply(fault_request);
 
-  SimHttpResponse response = ports_.Handle(*query, request_id);
+  SimHttpResponse response = ports_.Handle(
+      *query, request_id, fault ? static_cast<uint64_t>(fault->effect.extra_rows) : 0);
   if (fault) {
     entry.fault_rule = fault->rule_id;
     ApplyFault(fault->effect, fault_request.host_id, fault_request.category, request_id, response);
@@ -209,6 +210,20 @@ void SimService::ApplyFault(const FaultEffect& effect, const std::string* host_i
     if (effect.body_shape == BodyShape::kRaw && !effect.content_type) {
       response.content_type = "text/plain;charset=UTF-8";
     }
+  }
+  if (effect.empty_records > 0) {
+    response.status = 200;
+    const auto records = static_cast<size_t>(effect.empty_records);
+    std::string body = "{\"total_num\":" + std::to_string(records) + ",\"data_list\":[";
+    body.reserve(body.size() + 3 * records + 2);
+    for (size_t i = 0; i < records; ++i) body += i == 0 ? "{}" : ",{}";
+    response.body = std::move(body) + "]}";
+  }
+  if (effect.nested_depth > 0) {
+    response.status = 200;
+    const auto depth = static_cast<size_t>(effect.nested_depth);
+    response.body =
+        "{\"total_num\":1,\"data_list\":" + std::string(depth, '[') + std::string(depth, ']') + "}";
   }
   if (effect.content_type) response.content_type = *effect.content_type;
   if (effect.retry_after) response.headers.emplace_back("Retry-After", *effect.retry_after);

@@ -296,6 +296,33 @@ TEST_F(SimServiceTest, FaultEffects) {
   EXPECT_NE(stats.find("\"faults_applied\":6"), std::string::npos) << stats;
 }
 
+TEST_F(SimServiceTest, GeneratedHostileBodies) {
+  Start(WithHosts());
+  ASSERT_EQ(Call("POST", "/_sim/faults", {}, R"([
+      {"match": {"host_id": "big"}, "times": 1, "extra_rows": 50},
+      {"match": {"host_id": "big"}, "times": 1, "empty_records": 3},
+      {"match": {"host_id": "big"}, "times": 1, "nested_depth": 4}])")
+                .status,
+            200);
+  // Real data: the page as if limit were 250, with the true total.
+  SimHttpResponse r = Get("/v5/p/asset/ports?host_id=big&limit=200&offset=400");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body,
+            ListPortsJson(QueryPorts(HostKey{3, "big", Category::kHost}, 1'000'000, {}, 400, 250)));
+  r = Get("/v5/p/asset/ports?host_id=big&limit=200&offset=400");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"total_num":3,"data_list":[{},{},{}]})");
+  r = Get("/v5/p/asset/ports?host_id=big");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "application/json;charset=UTF-8");
+  EXPECT_EQ(r.body, R"({"total_num":1,"data_list":[[[[]]]]})");
+  // Invalid parameters still fail first with extra rows.
+  ASSERT_EQ(Call("POST", "/_sim/faults", {}, R"({"extra_rows": 50})").status, 200);
+  EXPECT_EQ(Get("/v5/p/asset/ports?host_id=big&limit=201").status, 400);
+  EXPECT_EQ(Get("/v5/p/asset/ports?host_id=h1&limit=10&offset=20").body,
+            ListPortsJson(QueryPorts(HostKey{3, "h1", Category::kHost}, 25, {}, 20, 60)));
+}
+
 TEST_F(SimServiceTest, ControlApi) {
   Start(WithHosts());
   const std::string target = "/v5/p/asset/ports?host_id=h1";

@@ -14,13 +14,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "rapidjson/document.h"
+#include "rapidjson/encodedstream.h"
+#include "rapidjson/memorystream.h"
+#include "rapidjson/reader.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
 namespace {
-
-using Value = rapidjson::Value;
 
 constexpr std::size_t kMaxCodeBytes = 64;
 constexpr std::size_t kMaxMessageBytes = 512;
@@ -150,30 +150,157 @@ std::string Sanitize(absl::string_view text, std::size_t max_bytes) {
   return out;
 }
 
-const Value* Member(const Value& object, absl::string_view name) {
-  if (!object.IsObject()) return nullptr;
-  for (auto m = object.MemberBegin(); m != object.MemberEnd(); ++m) {
-    if (absl::string_view(m->name.GetString(), m->name.GetStringLength()) == name) {
-      return &m->value;
-    }
+// The deepest nesting of arrays and objects read in an error body (the
+// top-level object is level 1). Deeper bodies are not read as JSON.
+constexpr int kMaxErrorBodyDepth = 64;
+
+// The members of an error body that hold its code, message or request id.
+enum Field {
+  kTopErrorCode,     // error_code
+  kTopErrorCodeAlt,  // errorCode
+  kTopCode,          // code
+  kTopErrorMsg,      // error_msg
+  kTopErrorMsgAlt,   // errorMsg
+  kTopMessage,       // message
+  kTopRequestId,     // request_id
+  kTopRequestIdAlt,  // requestId
+  kErrorCode,        // error.code
+  kErrorMessage,     // error.message
+  kErrorTitle,       // error.title
+  kErrorRequestId,   // error.request_id
+  kFieldCount,
+  kNoField = kFieldCount,
+};
+
+// The length cap of a field's text.
+std::size_t MaxBytes(Field field) {
+  switch (field) {
+    case kTopErrorCode:
+    case kTopErrorCodeAlt:
+    case kTopCode:
+    case kErrorCode:
+      return kMaxCodeBytes;
+    case kTopRequestId:
+    case kTopRequestIdAlt:
+    case kErrorRequestId:
+      return kMaxRequestIdBytes;
+    default:
+      return kMaxMessageBytes;
   }
-  return nullptr;
 }
 
-// Returns a JSON string or number as sanitized text; "" for anything else.
-std::string Text(const Value* v, std::size_t max_bytes) {
-  if (v == nullptr) return "";
-  if (v->IsString()) return Sanitize({v->GetString(), v->GetStringLength()}, max_bytes);
-  if (v->IsInt64()) return absl::StrCat(v->GetInt64());
-  if (v->IsUint64()) return absl::StrCat(v->GetUint64());
-  if (v->IsDouble()) return absl::StrCat(v->GetDouble());
-  return "";
+Field TopLevelField(absl::string_view key) {
+  if (key == "error_code") return kTopErrorCode;
+  if (key == "errorCode") return kTopErrorCodeAlt;
+  if (key == "code") return kTopCode;
+  if (key == "error_msg") return kTopErrorMsg;
+  if (key == "errorMsg") return kTopErrorMsgAlt;
+  if (key == "message") return kTopMessage;
+  if (key == "request_id") return kTopRequestId;
+  if (key == "requestId") return kTopRequestIdAlt;
+  return kNoField;
 }
 
-// Returns the first non-empty text among `candidates`.
-std::string FirstText(std::initializer_list<const Value*> candidates, std::size_t max_bytes) {
-  for (const Value* v : candidates) {
-    if (std::string text = Text(v, max_bytes); !text.empty()) return text;
+Field ErrorObjectField(absl::string_view key) {
+  if (key == "code") return kErrorCode;
+  if (key == "message") return kErrorMessage;
+  if (key == "title") return kErrorTitle;
+  if (key == "request_id") return kErrorRequestId;
+  return kNoField;
+}
+
+// RapidJSON SAX handler that keeps the sanitized text of the first member of
+// each Field's name (a string or a number; "" for any other value) and reads
+// nothing else, so its memory does not grow with the body's shape. It stops
+// the parse at nesting deeper than kMaxErrorBodyDepth.
+class ErrorBodyHandler {
+ public:
+  // The text of `field`'s first member; "" when absent or not text.
+  const std::string& text(Field field) const { return texts_[field]; }
+  // True if the top-level value was an object.
+  bool root_is_object() const { return root_is_object_; }
+
+  bool Null() { return Value(""); }
+  bool Bool(bool) { return Value(""); }
+  bool Int(int i) { return Value(absl::StrCat(i)); }
+  bool Uint(unsigned u) { return Value(absl::StrCat(u)); }
+  bool Int64(std::int64_t i) { return Value(absl::StrCat(i)); }
+  bool Uint64(std::uint64_t u) { return Value(absl::StrCat(u)); }
+  bool Double(double d) { return Value(absl::StrCat(d)); }
+  bool RawNumber(const char* str, rapidjson::SizeType length, bool) {
+    return Value(std::string(str, length));
+  }
+  bool String(const char* str, rapidjson::SizeType length, bool) {
+    if (!Wanted()) return Value("");
+    return Value(Sanitize({str, length}, MaxBytes(field_)));
+  }
+
+  bool Key(const char* str, rapidjson::SizeType length, bool) {
+    const absl::string_view key(str, length);
+    field_ = kNoField;
+    in_error_value_ = false;
+    if (depth_ == 1) {
+      field_ = TopLevelField(key);
+      in_error_value_ = key == "error" && !error_seen_;
+      if (key == "error") error_seen_ = true;
+    } else if (depth_ == 2 && in_error_object_) {
+      field_ = ErrorObjectField(key);
+    }
+    return true;
+  }
+
+  bool StartObject() {
+    if (++depth_ > kMaxErrorBodyDepth) return false;  // Stops the parse.
+    if (depth_ == 1) root_is_object_ = true;
+    if (depth_ == 2 && in_error_value_) in_error_object_ = true;
+    Value("");  // An object is no text for the member it is the value of.
+    return true;
+  }
+  bool StartArray() {
+    if (++depth_ > kMaxErrorBodyDepth) return false;  // Stops the parse.
+    Value("");
+    return true;
+  }
+  bool EndObject(rapidjson::SizeType) {
+    if (depth_ == 2) in_error_object_ = false;
+    --depth_;
+    return true;
+  }
+  bool EndArray(rapidjson::SizeType) {
+    --depth_;
+    return true;
+  }
+
+ private:
+  // True if the value about to come is the first of a Field's name.
+  bool Wanted() const { return field_ != kNoField && !seen_[field_]; }
+
+  // Records a value (its text) for the pending key, if it is wanted.
+  bool Value(std::string text) {
+    if (Wanted()) {
+      seen_[field_] = true;
+      texts_[field_] = std::move(text);
+    }
+    field_ = kNoField;
+    return true;
+  }
+
+  int depth_ = 0;
+  bool root_is_object_ = false;
+  // The pending key's Field, until its value comes.
+  Field field_ = kNoField;
+  // The first "error" member's value comes next / is the open object.
+  bool in_error_value_ = false;
+  bool in_error_object_ = false;
+  bool error_seen_ = false;
+  bool seen_[kFieldCount] = {};
+  std::string texts_[kFieldCount];
+};
+
+// Returns the first non-empty text among `fields`.
+std::string FirstText(const ErrorBodyHandler& handler, std::initializer_list<Field> fields) {
+  for (Field field : fields) {
+    if (!handler.text(field).empty()) return handler.text(field);
   }
   return "";
 }
@@ -214,20 +341,18 @@ std::string Hint(absl::string_view reason, absl::string_view upstream_code,
 
 UpstreamErrorBody ParseUpstreamErrorBody(absl::string_view body, int http_status) {
   UpstreamErrorBody out;
-  rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
-  if (!doc.HasParseError() && doc.IsObject()) {
-    const Value* error = Member(doc, "error");
-    out.code = FirstText({Member(doc, "error_code"), Member(doc, "errorCode"),
-                          error ? Member(*error, "code") : nullptr, Member(doc, "code")},
-                         kMaxCodeBytes);
-    out.message = FirstText({Member(doc, "error_msg"), Member(doc, "errorMsg"),
-                             error ? Member(*error, "message") : nullptr,
-                             error ? Member(*error, "title") : nullptr, Member(doc, "message")},
-                            kMaxMessageBytes);
-    out.request_id = FirstText({Member(doc, "request_id"), Member(doc, "requestId"),
-                                error ? Member(*error, "request_id") : nullptr},
-                               kMaxRequestIdBytes);
+  // A stream of SAX events, parsed iteratively: no DOM, no recursion, and a
+  // parse state bounded by kMaxErrorBodyDepth.
+  ErrorBodyHandler handler;
+  rapidjson::MemoryStream memory(body.data(), body.size());
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> stream(memory);
+  rapidjson::Reader reader;
+  reader.Parse<rapidjson::kParseIterativeFlag>(stream, handler);
+  if (!reader.HasParseError() && handler.root_is_object()) {
+    out.code = FirstText(handler, {kTopErrorCode, kTopErrorCodeAlt, kErrorCode, kTopCode});
+    out.message = FirstText(
+        handler, {kTopErrorMsg, kTopErrorMsgAlt, kErrorMessage, kErrorTitle, kTopMessage});
+    out.request_id = FirstText(handler, {kTopRequestId, kTopRequestIdAlt, kErrorRequestId});
   }
   if (out.code.empty() && out.message.empty()) {
     out.message = Sanitize(body, kMaxExcerptBytes);

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -539,6 +540,61 @@ TEST(UpstreamHttpErrorTest, HostileBodiesYieldBoundedCleanMessages) {
       EXPECT_LE(value.size(), 128u) << key;
       EXPECT_TRUE(IsCleanText(value)) << key;
     }
+  }
+}
+
+// An error body nested past 64 levels is not read as JSON at all (its parse
+// state would grow with the body): it becomes an excerpt like any non-JSON body.
+TEST(ParseUpstreamErrorBodyTest, NestingPastTheLimitIsNotReadAsJson) {
+  auto nested = [](int arrays) {
+    return R"({"error_code":"HSS.1","x":)" + std::string(arrays, '[') + std::string(arrays, ']') +
+           "}";
+  };
+  UpstreamErrorBody got = ParseUpstreamErrorBody(nested(63), 400);  // 64 levels.
+  EXPECT_EQ(got.code, "HSS.1");
+  got = ParseUpstreamErrorBody(nested(64), 400);  // 65 levels.
+  EXPECT_EQ(got.code, "400");
+  EXPECT_EQ(got.message.substr(0, 28), R"({"error_code":"HSS.1","x":[[)");
+  EXPECT_LE(got.message.size(), 200u);
+}
+
+// Balanced and unbalanced nested arrays, a million deep, neither crash nor
+// fail the call: they yield an excerpt.
+TEST(ParseUpstreamErrorBodyTest, MillionDeepArraysYieldAnExcerpt) {
+  const int depth = 1000000;
+  for (const std::string& body :
+       {std::string(depth, '[') + std::string(depth, ']'), std::string(depth, '['),
+        R"({"error":)" + std::string(depth, '{')}) {
+    UpstreamErrorBody got = ParseUpstreamErrorBody(body, 502);
+    EXPECT_EQ(got.code, "502");
+    EXPECT_EQ(got.message.size(), 200u);
+    EXPECT_TRUE(absl::EndsWith(got.message, "...")) << got.message;
+  }
+}
+
+// Which member counts when keys repeat or sit deeper: the first of each name at
+// its own level, as before the parser became a stream.
+TEST(ParseUpstreamErrorBodyTest, FirstMemberOfEachNameCounts) {
+  struct Case {
+    std::string body;
+    UpstreamErrorBody want;
+  };
+  const Case cases[] = {
+      {R"({"error_code":"","error_code":"B","errorCode":"C"})", {"C", "", ""}},
+      {R"({"error_code":null,"error_code":"B","error_msg":"m"})", {"400", "m", ""}},
+      {R"({"error":{"code":"A"},"error":{"code":"B","message":"m"}})", {"A", "", ""}},
+      {R"({"error":"flat","error":{"code":"B"},"message":"m"})", {"400", "m", ""}},
+      {R"({"error":{"inner":{"code":"X","message":"Y"},"title":"T"}})", {"400", "T", ""}},
+      {R"({"data":{"error_code":"X"},"x":[{"error_msg":"Y"}],"code":7})", {"7", "", ""}},
+      {R"({"error":{"code":18446744073709551615,"message":2.5e300,"request_id":-9}})",
+       {"18446744073709551615", "2.5e+300", "-9"}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.body);
+    UpstreamErrorBody got = ParseUpstreamErrorBody(c.body, 400);
+    EXPECT_EQ(got.code, c.want.code);
+    EXPECT_EQ(got.message, c.want.message);
+    EXPECT_EQ(got.request_id, c.want.request_id);
   }
 }
 

@@ -17,6 +17,9 @@ using ::hss::ports::v1::PortStatus;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+// The record cap of the tests that do not test it: more than any body holds.
+constexpr int kLimit = 200;
+
 ListPortsResponse FromText(const std::string& text) {
   ListPortsResponse response;
   EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &response)) << text;
@@ -27,7 +30,7 @@ ListPortsResponse FromText(const std::string& text) {
 void ExpectMaps(const std::string& body, const std::string& want_text, bool want_has_total_num,
                 int want_skipped) {
   SCOPED_TRACE(body);
-  absl::StatusOr<MappedPage> page = MapListPortsBody(body);
+  absl::StatusOr<MappedPage> page = MapListPortsBody(body, kLimit);
   ASSERT_TRUE(page.ok()) << page.status();
   ListPortsResponse want = FromText(want_text);
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(page->response, want))
@@ -36,6 +39,7 @@ void ExpectMaps(const std::string& body, const std::string& want_text, bool want
       << want.DebugString();
   EXPECT_EQ(page->has_total_num, want_has_total_num);
   EXPECT_EQ(page->skipped_values, want_skipped);
+  EXPECT_EQ(page->dropped_records, 0);
 }
 
 // The example response of the HSS API reference, verbatim.
@@ -190,11 +194,115 @@ TEST(MapListPortsBodyTest, Table) {
   }
 }
 
-TEST(MapListPortsBodyTest, DeeplyNestedUnknownFieldIsIgnoredWithoutRecursion) {
-  const int depth = 200000;
-  std::string body =
-      R"({"garbage":)" + std::string(depth, '[') + std::string(depth, ']') + R"(,"total_num":1})";
-  ExpectMaps(body, "total_num: 1", true, 0);
+// Builds `{"garbage":[[...]],"total_num":1}` with `arrays` nested arrays: the
+// deepest value is at level arrays + 1.
+std::string NestedGarbage(int arrays) {
+  return R"({"garbage":)" + std::string(arrays, '[') + std::string(arrays, ']') +
+         R"(,"total_num":1})";
+}
+
+TEST(MapListPortsBodyTest, NestingUpToTheLimitIsIgnoredInUnknownFields) {
+  ExpectMaps(NestedGarbage(kMaxJsonDepth - 1), "total_num: 1", true, 0);
+  ExpectMaps(R"({"data_list":[{"port":1,"x":)" + std::string(kMaxJsonDepth - 3, '[') +
+                 std::string(kMaxJsonDepth - 3, ']') + "}]}",
+             "data_list { port: 1 }", false, 0);
+}
+
+TEST(MapListPortsBodyTest, NestingPastTheLimitIsMalformed) {
+  for (const int arrays : {kMaxJsonDepth, 200000}) {
+    SCOPED_TRACE(arrays);
+    const std::string body = NestedGarbage(arrays);
+    absl::StatusOr<MappedPage> page = MapListPortsBody(body, kLimit);
+    ASSERT_FALSE(page.ok());
+    EXPECT_EQ(page.status().code(), absl::StatusCode::kInternal);
+    EXPECT_THAT(std::string(page.status().message()),
+                HasSubstr(absl::StrCat("nested deeper than ", kMaxJsonDepth, " levels (at byte ",
+                                       11 + kMaxJsonDepth - 1, " of ", body.size(), ")")));
+    auto info = GetErrorInfo(page.status());
+    ASSERT_TRUE(info.has_value());
+    EXPECT_EQ(info->reason(), "UPSTREAM_MALFORMED_RESPONSE");
+  }
+}
+
+TEST(MapListPortsBodyTest, DeepRecordsAndRootsAreMalformedToo) {
+  const std::string deep_record = R"({"data_list":[{"x":)" + std::string(kMaxJsonDepth - 2, '[') +
+                                  std::string(kMaxJsonDepth - 2, ']') + "}]}";
+  const std::string deep_root =
+      std::string(kMaxJsonDepth + 1, '[') + std::string(kMaxJsonDepth + 1, ']');
+  for (const std::string& body : {deep_record, deep_root}) {
+    absl::StatusOr<MappedPage> page = MapListPortsBody(body, kLimit);
+    ASSERT_FALSE(page.ok()) << body;
+    EXPECT_THAT(std::string(page.status().message()), HasSubstr("nested deeper than"));
+  }
+}
+
+// The first `max_records` objects are mapped; the rest are dropped unread, so
+// their wrong fields are not counted, while non-objects still are.
+TEST(MapListPortsBodyTest, RecordsPastTheCapAreDroppedUnread) {
+  const std::string body =
+      R"({"total_num":9,"data_list":[{"port":1},7,{"port":2,"pid":"x"},{"port":3},)"
+      R"({"port":"bad","pid":-1,"deep":[[[]]]},null,{},{"host_id":true}]})";
+  absl::StatusOr<MappedPage> page = MapListPortsBody(body, 2);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+      page->response, FromText("total_num: 9 data_list { port: 1 } data_list { port: 2 }")))
+      << page->response.DebugString();
+  EXPECT_EQ(page->skipped_values, 3);  // 7, "pid":"x", null.
+  EXPECT_EQ(page->dropped_records, 4);
+}
+
+TEST(MapListPortsBodyTest, CapOfZeroOrLessKeepsNoRecord) {
+  for (const int max_records : {0, -5}) {
+    absl::StatusOr<MappedPage> page = MapListPortsBody(
+        std::string(R"({"total_num":2,"data_list":[{"port":1},{}]})"), max_records);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->response.data_list_size(), 0);
+    EXPECT_EQ(page->response.total_num(), 2);
+    EXPECT_EQ(page->dropped_records, 2);
+  }
+}
+
+TEST(MapListPortsBodyTest, RepeatedDataListCountsTheLastOnesDrops) {
+  absl::StatusOr<MappedPage> page = MapListPortsBody(
+      std::string(R"({"data_list":[{},{},{},{}],"data_list":[{"port":5},{"port":6}]})"), 1);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(page->response,
+                                                                 FromText("data_list { port: 5 }")))
+      << page->response.DebugString();
+  EXPECT_EQ(page->dropped_records, 1);
+}
+
+// A hostile 200 answer of two million empty records maps to `limit` ports.
+TEST(MapListPortsBodyTest, MillionsOfEmptyRecordsKeepOnlyTheCap) {
+  const int records = 2000000;
+  std::string body = R"({"total_num":2000000,"data_list":[)";
+  body.reserve(body.size() + 3 * records + 2);
+  for (int i = 0; i < records; ++i) body += i == 0 ? "{}" : ",{}";
+  body += "]}";
+  absl::StatusOr<MappedPage> page = MapListPortsBody(std::move(body), 200);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->response.data_list_size(), 200);
+  EXPECT_EQ(page->dropped_records, records - 200);
+  EXPECT_EQ(page->skipped_values, 0);
+}
+
+TEST(MapListPortsBodyTest, BothOverloadsAgree) {
+  const std::string body = R"({"total_num":3,"data_list":[{"port":1},{"port":2},{"port":3}]})";
+  absl::StatusOr<MappedPage> from_view = MapListPortsBody(absl::string_view(body), 2);
+  absl::StatusOr<MappedPage> from_string = MapListPortsBody(std::string(body), 2);
+  ASSERT_TRUE(from_view.ok());
+  ASSERT_TRUE(from_string.ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(from_view->response,
+                                                                 from_string->response));
+  EXPECT_EQ(from_view->dropped_records, 1);
+  EXPECT_EQ(from_string->dropped_records, 1);
+}
+
+TEST(MaxRecordsForLimitTest, ZeroMeansTheUpstreamDefault) {
+  EXPECT_EQ(MaxRecordsForLimit(0), kUpstreamDefaultLimit);
+  EXPECT_EQ(MaxRecordsForLimit(-1), kUpstreamDefaultLimit);
+  EXPECT_EQ(MaxRecordsForLimit(10), 10);
+  EXPECT_EQ(MaxRecordsForLimit(200), 200);
 }
 
 TEST(MapListPortsBodyTest, ManyRecords) {
@@ -204,7 +312,7 @@ TEST(MapListPortsBodyTest, ManyRecords) {
                     R"(","path":"/usr/lib/some/fairly/long/path/to/a/daemon/binary"})");
   }
   body += "]}";
-  absl::StatusOr<MappedPage> page = MapListPortsBody(body);
+  absl::StatusOr<MappedPage> page = MapListPortsBody(body, 200);
   ASSERT_TRUE(page.ok()) << page.status();
   ASSERT_EQ(page->response.data_list_size(), 200);
   EXPECT_EQ(page->response.data_list(199).port(), 199);
@@ -234,7 +342,7 @@ TEST(MapListPortsBodyTest, MalformedBodies) {
       {"NaN", R"({"total_num":NaN})", "not valid JSON"},
       {"HTML error page", "<html><body>502 Bad Gateway</body></html>", "at byte 0 of 41"},
       {"lone high surrogate", R"({"path":"\ud800"})", "surrogate"},
-      {"unbalanced deep nesting", std::string(100000, '['), "not valid JSON"},
+      {"unbalanced deep nesting", std::string(100000, '['), "nested deeper than 64 levels"},
       {"binary", std::string("\x00\x01\xFF{", 4), "not valid JSON"},
       {"NUL after a complete object", std::string("{\"total_num\":1}\0{}", 18),
        "not valid JSON: a NUL byte (at byte 15 of 18)"},
@@ -242,7 +350,7 @@ TEST(MapListPortsBodyTest, MalformedBodies) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
-    absl::StatusOr<MappedPage> page = MapListPortsBody(c.body);
+    absl::StatusOr<MappedPage> page = MapListPortsBody(c.body, kLimit);
     ASSERT_FALSE(page.ok());
     EXPECT_EQ(page.status().code(), absl::StatusCode::kInternal);
     EXPECT_THAT(std::string(page.status().message()), HasSubstr(c.want_message));
@@ -254,7 +362,7 @@ TEST(MapListPortsBodyTest, MalformedBodies) {
 
 TEST(MapListPortsBodyTest, ErrorMessageNeverDumpsTheBody) {
   const std::string body = R"({"token":"SECRET-TOKEN-VALUE","data_list":[)";
-  absl::StatusOr<MappedPage> page = MapListPortsBody(body);
+  absl::StatusOr<MappedPage> page = MapListPortsBody(body, kLimit);
   ASSERT_FALSE(page.ok());
   EXPECT_THAT(std::string(page.status().message()), Not(HasSubstr("SECRET")));
   EXPECT_LT(page.status().message().size(), 160u);

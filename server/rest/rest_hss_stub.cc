@@ -12,9 +12,10 @@
 
 namespace hss::gateway {
 
-absl::StatusOr<PortsPage> PortsPageFromResponse(HttpResponse response, absl::Time now) {
+absl::StatusOr<PortsPage> PortsPageFromResponse(HttpResponse response, absl::Time now,
+                                                int max_records) {
   if (response.status < 200 || response.status > 299) return UpstreamHttpError(response, now);
-  auto mapped = MapListPortsBody(std::move(response.body));  // Parsed in place.
+  auto mapped = MapListPortsBody(std::move(response.body), max_records);  // Parsed in place.
   const absl::string_view request_id = response.Header("X-Request-Id");
   if (!mapped.ok()) {
     absl::Status status = mapped.status();
@@ -44,7 +45,7 @@ void RestHssStub::AsyncListPorts(const CallContext& context, const std::string& 
                                  const hss::ports::v1::ListPortsRequest& request,
                                  PortsPageCallback done) {
   Attempt(BuildUrl(options_.endpoint, ListPortsTarget(project_id, request)), context,
-          /*may_retry=*/true, std::move(done));
+          /*may_retry=*/true, MaxRecordsForLimit(request.limit()), std::move(done));
 }
 
 namespace {
@@ -66,7 +67,7 @@ absl::Status DeadlineLeftNoTime() {
 }  // namespace
 
 void RestHssStub::Attempt(std::string url, const CallContext& context, bool may_retry,
-                          PortsPageCallback done) {
+                          int max_records, PortsPageCallback done) {
   const absl::Time answer_by = context.deadline - options_.deadline_margin;
   if (answer_by <= options_.clock()) {
     std::move(done)(DeadlineLeftNoTime());
@@ -83,7 +84,7 @@ void RestHssStub::Attempt(std::string url, const CallContext& context, bool may_
 
   credentials_->Authorize(
       std::move(http), authorize_context,
-      [this, url = std::move(url), context, may_retry, answer_by,
+      [this, url = std::move(url), context, may_retry, answer_by, max_records,
        done = std::move(done)](absl::StatusOr<HttpRequest> authorized) mutable {
         if (!authorized.ok()) {
           std::move(done)(authorized.status());
@@ -101,11 +102,12 @@ void RestHssStub::Attempt(std::string url, const CallContext& context, bool may_
         std::optional<HttpRequest> sent;
         if (may_retry) sent = *authorized;
         Send(*std::move(authorized), context,
-             [this, url = std::move(url), context, sent = std::move(sent),
+             [this, url = std::move(url), context, sent = std::move(sent), max_records,
               done = std::move(done)](absl::StatusOr<HttpResponse> response) mutable {
                if (response.ok() && sent.has_value() && IsTokenExpired(*response) &&
                    credentials_->OnTokenRejected(*sent)) {
-                 Attempt(std::move(url), context, /*may_retry=*/false, std::move(done));
+                 Attempt(std::move(url), context, /*may_retry=*/false, max_records,
+                         std::move(done));
                  return;
                }
                if (!response.ok()) {
@@ -115,13 +117,14 @@ void RestHssStub::Attempt(std::string url, const CallContext& context, bool may_
                const absl::Time answered = options_.clock();
                if (options_.decode_pool != nullptr && response->status >= 200 &&
                    response->status <= 299 && response->body.size() >= options_.offload_min_bytes) {
-                 options_.decode_pool->Run(
-                     [response = *std::move(response), answered, done = std::move(done)]() mutable {
-                       std::move(done)(PortsPageFromResponse(std::move(response), answered));
-                     });
+                 options_.decode_pool->Run([response = *std::move(response), answered, max_records,
+                                            done = std::move(done)]() mutable {
+                   std::move(done)(
+                       PortsPageFromResponse(std::move(response), answered, max_records));
+                 });
                  return;
                }
-               std::move(done)(PortsPageFromResponse(*std::move(response), answered));
+               std::move(done)(PortsPageFromResponse(*std::move(response), answered, max_records));
              });
       });
 }

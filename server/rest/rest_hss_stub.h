@@ -50,8 +50,10 @@ class RestHssStub final : public HssStub {
   // Authenticates and sends one attempt at `url`; `may_retry` allows one more
   // attempt after an expired token. Authorize() is given the deadline minus
   // the margin; the attempt's timeout is computed once it has finished (it may
-  // have waited for a token), and nothing is sent when no time is left.
-  void Attempt(std::string url, const CallContext& context, bool may_retry, PortsPageCallback done);
+  // have waited for a token), and nothing is sent when no time is left. The
+  // page keeps at most `max_records` ports.
+  void Attempt(std::string url, const CallContext& context, bool may_retry, int max_records,
+               PortsPageCallback done);
   // Sends an authenticated request, honouring the caller's cancellation.
   void Send(HttpRequest request, const CallContext& context, HttpCallback done);
 
@@ -61,8 +63,10 @@ class RestHssStub final : public HssStub {
 };
 
 // Maps a complete HTTP response to a page (2xx) or a status (anything else).
-// `now` dates Retry-After.
-absl::StatusOr<PortsPage> PortsPageFromResponse(HttpResponse response, absl::Time now);
+// `now` dates Retry-After. A page keeps its first `max_records` ports (the
+// request's limit, see MaxRecordsForLimit()); more rows are dropped unbuilt.
+absl::StatusOr<PortsPage> PortsPageFromResponse(HttpResponse response, absl::Time now,
+                                                int max_records);
 
 }  // namespace hss::gateway
 

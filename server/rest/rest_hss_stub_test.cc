@@ -176,7 +176,9 @@ TEST_F(RestHssStubTest, MapsLargePagesOnTheDecodePool) {
   absl::Notification mapped;
   std::thread::id mapped_on;
   absl::StatusOr<PortsPage> result;
-  stub_->AsyncListPorts(context_, "proj", Req(), [&](absl::StatusOr<PortsPage> page) {
+  hss::ports::v1::ListPortsRequest request = Req();
+  request.set_limit(50);  // A page keeps at most `limit` ports.
+  stub_->AsyncListPorts(context_, "proj", request, [&](absl::StatusOr<PortsPage> page) {
     mapped_on = std::this_thread::get_id();
     result = std::move(page);
     mapped.Notify();

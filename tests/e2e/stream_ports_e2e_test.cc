@@ -308,5 +308,15 @@ TEST_F(StreamPortsE2E, TwoHundredConcurrentStreamsAllCompleteAndCorrect) {
   }
 }
 
+// An upstream that answers every page with 50 rows more than `limit` asked
+// for: the walk still ends, with every port exactly once and in order.
+TEST_F(StreamPortsE2E, PagesWithMoreRowsThanLimitYieldEveryPortOnce) {
+  env_->AddFault(R"({"match":{"host_id":"mid"},"extra_rows":50})");
+  ExpectWholeHost(ReadAll(Request("mid", 200), nullptr, absl::Seconds(30)), "mid", 2000);
+  env_->ClearFaults();
+  env_->AddFault(R"({"match":{"host_id":"mid"},"extra_rows":50})");
+  ExpectWholeHost(ReadAll(Request("mid", 30, 17), nullptr, absl::Seconds(30)), "mid", 2000, 17);
+}
+
 }  // namespace
 }  // namespace hss::testing
