@@ -2,36 +2,9 @@
 
 #include <cstddef>
 
+#include "common/utf8.h"
+
 namespace hss::sim {
-namespace {
-
-bool IsContinuation(unsigned char c) { return (c & 0xc0) == 0x80; }
-
-// Length of the well-formed UTF-8 sequence starting at s[i] (a byte >= 0x80), or 0.
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  const auto at = [&](size_t k) -> unsigned char {
-    return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0;
-  };
-  const unsigned char c = at(0);
-  if (c >= 0xc2 && c <= 0xdf) return IsContinuation(at(1)) ? 2 : 0;
-  if (c >= 0xe0 && c <= 0xef) {
-    const unsigned char c1 = at(1);
-    const bool ok1 = c == 0xe0   ? (c1 >= 0xa0 && c1 <= 0xbf)
-                     : c == 0xed ? (c1 >= 0x80 && c1 <= 0x9f)
-                                 : IsContinuation(c1);
-    return ok1 && IsContinuation(at(2)) ? 3 : 0;
-  }
-  if (c >= 0xf0 && c <= 0xf4) {
-    const unsigned char c1 = at(1);
-    const bool ok1 = c == 0xf0   ? (c1 >= 0x90 && c1 <= 0xbf)
-                     : c == 0xf4 ? (c1 >= 0x80 && c1 <= 0x8f)
-                                 : IsContinuation(c1);
-    return ok1 && IsContinuation(at(2)) && IsContinuation(at(3)) ? 4 : 0;
-  }
-  return 0;
-}
-
-}  // namespace
 
 void AppendJsonString(std::string_view value, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -46,7 +19,7 @@ void AppendJsonString(std::string_view value, std::string& out) {
       continue;
     }
     if (c >= 0x80) {
-      const size_t n = Utf8SequenceLength(value, i);
+      const size_t n = hss::DecodeUtf8(value, i).length;
       if (n > 0) {
         i += n;
         continue;

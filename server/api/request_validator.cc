@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/utf8.h"
 #include "google/protobuf/descriptor.h"
 #include "server/runtime/status_details.h"
 
@@ -31,42 +32,6 @@ constexpr int kMaxOffset = 2'000'000;
 // At most this many bytes of an offending value are quoted in a description.
 constexpr std::size_t kMaxQuotedBytes = 64;
 
-// One UTF-8 encoded code point; `length` is 0 for an invalid sequence.
-struct CodePoint {
-  std::size_t length = 0;
-  std::uint32_t value = 0;
-};
-
-// Decodes the code point at `s[i]` (RFC 3629: no overlong forms, surrogates or
-// values above U+10FFFF).
-CodePoint DecodeUtf8(absl::string_view s, std::size_t i) {
-  const auto lead = static_cast<unsigned char>(s[i]);
-  if (lead < 0x80) return {1, lead};
-  std::size_t length;
-  std::uint32_t value;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-    value = lead & 0x1F;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    value = lead & 0x0F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    value = lead & 0x07;
-  } else {
-    return {};
-  }
-  if (s.size() - i < length) return {};
-  for (std::size_t k = 1; k < length; ++k) {
-    const auto c = static_cast<unsigned char>(s[i + k]);
-    if ((c & 0xC0) != 0x80) return {};
-    value = (value << 6) | (c & 0x3F);
-  }
-  if (length == 3 && (value < 0x800 || (value >= 0xD800 && value <= 0xDFFF))) return {};
-  if (length == 4 && (value < 0x10000 || value > 0x10FFFF)) return {};
-  return {length, value};
-}
-
 bool IsControl(std::uint32_t c) { return c < 0x20 || c == 0x7F; }
 
 // Code points quoted as \uXXXX: C1 controls, line/paragraph separators and
@@ -84,13 +49,13 @@ std::string Quote(absl::string_view value) {
   std::size_t i = 0;
   while (i < value.size()) {
     if (i >= kMaxQuotedBytes) break;
-    const CodePoint cp = DecodeUtf8(value, i);
+    const hss::Utf8Char cp = hss::DecodeUtf8(value, i);
     if (cp.length == 0) {
       absl::StrAppendFormat(&out, "\\x%02X", static_cast<unsigned char>(value[i]));
       ++i;
       continue;
     }
-    switch (cp.value) {
+    switch (cp.code_point) {
       case '"':
         out += "\\\"";
         break;
@@ -107,10 +72,10 @@ std::string Quote(absl::string_view value) {
         out += "\\t";
         break;
       default:
-        if (IsControl(cp.value)) {
-          absl::StrAppendFormat(&out, "\\x%02X", cp.value);
-        } else if (IsInvisibleFormat(cp.value)) {
-          absl::StrAppendFormat(&out, "\\u%04X", cp.value);
+        if (IsControl(cp.code_point)) {
+          absl::StrAppendFormat(&out, "\\x%02X", cp.code_point);
+        } else if (IsInvisibleFormat(cp.code_point)) {
+          absl::StrAppendFormat(&out, "\\u%04X", cp.code_point);
         } else {
           out.append(value.data() + i, cp.length);
         }
@@ -128,9 +93,9 @@ std::string CheckText(absl::string_view value, std::size_t min_chars, std::size_
   std::size_t chars = 0;
   bool has_control = false;
   for (std::size_t i = 0; i < value.size();) {
-    const CodePoint cp = DecodeUtf8(value, i);
+    const hss::Utf8Char cp = hss::DecodeUtf8(value, i);
     if (cp.length == 0) return absl::StrCat("must be valid UTF-8, got ", Quote(value));
-    has_control = has_control || IsControl(cp.value);
+    has_control = has_control || IsControl(cp.code_point);
     ++chars;
     i += cp.length;
   }

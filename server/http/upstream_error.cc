@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/utf8.h"
 #include "rapidjson/encodedstream.h"
 #include "rapidjson/memorystream.h"
 #include "rapidjson/reader.h"
@@ -74,36 +75,6 @@ const HttpStatusRule& FindRule(int http_status, absl::string_view upstream_error
   return kHttpStatusRules[std::size(kHttpStatusRules) - 1];
 }
 
-// Returns the length of the valid UTF-8 sequence at `s[i]` (RFC 3629) and its
-// code point, or length 0 for an invalid sequence.
-std::size_t DecodeUtf8(absl::string_view s, std::size_t i, std::uint32_t& cp) {
-  const auto lead = static_cast<unsigned char>(s[i]);
-  cp = lead;
-  if (lead < 0x80) return 1;
-  std::size_t length;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-    cp = lead & 0x1F;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    cp = lead & 0x0F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    cp = lead & 0x07;
-  } else {
-    return 0;
-  }
-  if (s.size() - i < length) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    const auto c = static_cast<unsigned char>(s[i + k]);
-    if ((c & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  if (length == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) return 0;
-  if (length == 4 && (cp < 0x10000 || cp > 0x10FFFF)) return 0;
-  return length;
-}
-
 // Characters that must not reach a message verbatim: C0 and C1 controls, DEL,
 // line/paragraph separators and bidirectional formatting characters.
 bool IsUnsafe(std::uint32_t c) {
@@ -122,8 +93,9 @@ std::string Sanitize(absl::string_view text, std::size_t max_bytes) {
   std::size_t fits_with_ellipsis = 0;  // Longest prefix that leaves room for "...".
   bool cut = false;
   for (std::size_t i = 0; i < text.size();) {
-    std::uint32_t cp;
-    const std::size_t length = DecodeUtf8(text, i, cp);
+    const hss::Utf8Char ch = hss::DecodeUtf8(text, i);
+    const std::size_t length = ch.length;
+    const std::uint32_t cp = ch.code_point;
     absl::string_view piece;
     if (length == 0) {
       piece = kReplacementChar;

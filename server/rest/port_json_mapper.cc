@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/utf8.h"
 #include "rapidjson/error/en.h"
 #include "rapidjson/reader.h"
 #include "server/runtime/status_details.h"
@@ -26,53 +27,6 @@ constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kPa
 
 // Reserved up front for the ports: the upstream's largest page fits.
 constexpr int kReservedPorts = 200;
-
-// True if `s` is valid UTF-8 (RFC 3629: no overlong forms, surrogates, such as
-// a lone "\udc00" escape decodes to, or values above U+10FFFF). Protobuf
-// string fields must hold valid UTF-8 or the caller cannot parse the answer.
-bool IsValidUtf8(const char* data, std::size_t size) {
-  const auto* s = reinterpret_cast<const unsigned char*>(data);
-  std::size_t i = 0;
-  while (i < size) {
-    // Fast path: eight ASCII bytes at a time.
-    if (size - i >= 8) {
-      std::uint64_t word;
-      std::memcpy(&word, s + i, sizeof(word));
-      if ((word & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length;
-    std::uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      length = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      length = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      length = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (size - i < length) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if (length == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) return false;
-    if (length == 4 && (cp < 0x10000 || cp > 0x10FFFF)) return false;
-    i += length;
-  }
-  return true;
-}
 
 Protocol ParseProtocol(absl::string_view text) {
   if (absl::EqualsIgnoreCase(text, "TCP")) return hss::ports::v1::PROTOCOL_TCP;
@@ -348,7 +302,8 @@ class PageHandler {
 
   // Copies a string value into `out`; returns false (and counts it) otherwise.
   bool String(const Scalar& v, std::string* out) {
-    if (v.kind != Scalar::Kind::kString || !IsValidUtf8(v.text.data(), v.text.size())) {
+    if (v.kind != Scalar::Kind::kString ||
+        !hss::IsValidUtf8(std::string_view(v.text.data(), v.text.size()))) {
       ++page_.skipped_values;
       return false;
     }

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "common/utf8.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "server/runtime/log_sink.h"
@@ -19,37 +20,6 @@ namespace {
 
 constexpr absl::string_view kReplacement = "\xef\xbf\xbd";  // U+FFFD
 constexpr absl::string_view kEllipsis = "\xe2\x80\xa6";     // U+2026
-
-// The length of the valid UTF-8 sequence at the start of `s` (not empty), or,
-// as a negative number, the length of its invalid start to be replaced: the
-// lead byte and the continuation bytes that fit it (the "maximal subpart").
-int SequenceLength(absl::string_view s) {
-  const auto c = static_cast<unsigned char>(s[0]);
-  if (c < 0x80) return 1;
-  int need = 0;
-  unsigned char low = 0x80;  // The range of the second byte.
-  unsigned char high = 0xbf;
-  if (c >= 0xc2 && c <= 0xdf) {
-    need = 2;
-  } else if (c >= 0xe0 && c <= 0xef) {
-    need = 3;
-    if (c == 0xe0) low = 0xa0;   // Overlong below.
-    if (c == 0xed) high = 0x9f;  // Surrogates above.
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    need = 4;
-    if (c == 0xf0) low = 0x90;   // Overlong below.
-    if (c == 0xf4) high = 0x8f;  // Above U+10FFFF.
-  } else {
-    return -1;  // A continuation byte, 0xc0/0xc1 (overlong) or 0xf5-0xff.
-  }
-  int have = 1;
-  while (have < need && static_cast<size_t>(have) < s.size()) {
-    const auto b = static_cast<unsigned char>(s[have]);
-    if (b < (have == 1 ? low : 0x80) || b > (have == 1 ? high : 0xbf)) break;
-    ++have;
-  }
-  return have == need ? need : -have;
-}
 
 // Writes `chunk` to stderr, retrying on interruptions and short writes; gives
 // up (the chunk is lost) when stderr fails.
@@ -93,14 +63,14 @@ std::string ToValidUtf8(absl::string_view value, size_t max_bytes, bool* truncat
   out.reserve(std::min(value.size(), max_bytes) + kEllipsis.size());
   bool cut = false;
   while (!value.empty()) {
-    const int length = SequenceLength(value);
-    const absl::string_view piece = length > 0 ? value.substr(0, length) : kReplacement;
+    const size_t valid = hss::DecodeUtf8(value, 0).length;
+    const absl::string_view piece = valid > 0 ? value.substr(0, valid) : kReplacement;
     if (out.size() + piece.size() > max_bytes) {
       cut = true;
       break;
     }
     out.append(piece.data(), piece.size());
-    value.remove_prefix(static_cast<size_t>(length > 0 ? length : -length));
+    value.remove_prefix(valid > 0 ? valid : hss::InvalidUtf8Length(value, 0));
   }
   if (cut) out.append(kEllipsis.data(), kEllipsis.size());
   if (truncated != nullptr) *truncated = cut;
