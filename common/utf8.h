@@ -31,6 +31,30 @@ std::size_t InvalidUtf8Length(std::string_view s, std::size_t i);
 // a time).
 bool IsValidUtf8(std::string_view s);
 
+// The same for any contiguous string type (absl::string_view, std::string).
+template <typename String>
+requires requires(const String& s) {
+  s.data();
+  s.size();
+}
+Utf8Char DecodeUtf8(const String& s, std::size_t i) {
+  return DecodeUtf8(std::string_view(s.data(), s.size()), i);
+}
+template <typename String>
+requires requires(const String& s) {
+  s.data();
+  s.size();
+}
+std::size_t InvalidUtf8Length(const String& s, std::size_t i) {
+  return InvalidUtf8Length(std::string_view(s.data(), s.size()), i);
+}
+template <typename String>
+requires requires(const String& s) {
+  s.data();
+  s.size();
+}
+bool IsValidUtf8(const String& s) { return IsValidUtf8(std::string_view(s.data(), s.size())); }
+
 }  // namespace hss
 
 #endif  // HSS_COMMON_UTF8_H_

@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/aksk_signer.h"
+#include "server/runtime/error_reasons.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
@@ -16,7 +17,7 @@ namespace {
 
 absl::Status UrlError(absl::string_view what) {
   return MakeError(absl::StatusCode::kInternal,
-                   absl::StrCat("cannot sign the upstream request: ", what), "SIGNING_FAILED");
+                   absl::StrCat("cannot sign the upstream request: ", what), kReasonSigningFailed);
 }
 
 std::string_view Std(absl::string_view s) { return std::string_view(s.data(), s.size()); }

@@ -21,6 +21,7 @@
 #include "absl/time/time.h"
 #include "server/runtime/call_context.h"
 #include "server/runtime/cancellation.h"
+#include "server/runtime/error_reasons.h"
 #include "server/runtime/scheduler.h"
 #include "server/runtime/status_details.h"
 
@@ -54,14 +55,14 @@ class CallWaiter : public std::enable_shared_from_this<CallWaiter<T>> {
                                  absl::StrCat("the caller's deadline passed while the gateway "
                                               "waited for ",
                                               self->what_),
-                                 "DEADLINE_EXCEEDED"));
+                                 kReasonDeadlineExceeded));
         }
       });
     }
     const Cancellation::Handle hook = context.cancellation->OnCancel([weak] {
       if (auto self = weak.lock()) {
-        self->Finish(
-            MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call", "CANCELLED"));
+        self->Finish(MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call",
+                               kReasonCancelled));
       }
     });
     bool finished;

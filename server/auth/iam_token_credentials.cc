@@ -13,6 +13,7 @@
 #include "server/auth/token_credentials.h"
 #include "server/http/upstream_error.h"
 #include "server/http/url_redaction.h"
+#include "server/runtime/error_reasons.h"
 #include "server/runtime/log.h"
 #include "server/runtime/status_details.h"
 
@@ -104,7 +105,7 @@ absl::StatusOr<IamToken> ParseIamTokenResponse(const HttpResponse& response, abs
     return MakeError(absl::StatusCode::kInternal,
                      absl::StrCat("IAM answered HTTP ", response.status,
                                   " without a usable X-Subject-Token header"),
-                     "IAM_MALFORMED_RESPONSE",
+                     kReasonIamMalformedResponse,
                      {{std::string(kMetaHttpStatus), absl::StrCat(response.status)}});
   }
   token.expires_at = now + kDefaultTokenLifetime;
@@ -138,7 +139,7 @@ absl::Status IamFailureStatus(const absl::StatusOr<HttpResponse>& outcome,
     return MakeError(absl::StatusCode::kUnavailable,
                      absl::StrCat("the gateway could not reach IAM at ", shown_endpoint, " for ",
                                   what, " (", cause, "); retry later"),
-                     "IAM_UNAVAILABLE", {{"iamFailure", cause}});
+                     kReasonIamUnavailable, {{"iamFailure", cause}});
   }
   const HttpResponse& response = *outcome;
   const UpstreamErrorBody body = ParseUpstreamErrorBody(response.body, response.status);
@@ -157,23 +158,23 @@ absl::Status IamFailureStatus(const absl::StatusOr<HttpResponse>& outcome,
     status = MakeError(absl::StatusCode::kUnavailable,
                        absl::StrCat("IAM at ", shown_endpoint, " failed the request for ", what,
                                     " (", answer, "); retry later"),
-                       "IAM_UNAVAILABLE", metadata);
+                       kReasonIamUnavailable, metadata);
   } else if (s == 401 || s == 403) {
     status = MakeError(absl::StatusCode::kInternal,
                        absl::StrCat("IAM at ", shown_endpoint, " rejected the gateway's own ",
                                     "credentials (", who, ") in the request for ", what, " (",
                                     answer, "); the gateway's operator must fix them: ", fix),
-                       "UPSTREAM_CREDENTIALS_REJECTED", metadata);
+                       kReasonUpstreamCredentialsRejected, metadata);
   } else if (s >= 200 && s <= 299) {
     status = MakeError(absl::StatusCode::kInternal,
                        absl::StrCat("IAM at ", shown_endpoint, " answered the request for ", what,
                                     " with HTTP ", s, " but without the expected content"),
-                       "IAM_MALFORMED_RESPONSE", metadata);
+                       kReasonIamMalformedResponse, metadata);
   } else {
     status = MakeError(absl::StatusCode::kInternal,
                        absl::StrCat("IAM at ", shown_endpoint, " refused the request for ", what,
                                     " (", answer, "); check the gateway's IAM settings: ", fix),
-                       "IAM_REQUEST_REJECTED", metadata);
+                       kReasonIamRequestRejected, metadata);
   }
   if (!request_id.empty()) SetRequestId(status, request_id);
   return status;
@@ -222,7 +223,7 @@ absl::Status IamTokenCredentials::NotServedLocked(const std::string& project_id)
                    ", so it does not serve project_id ", project_id,
                    ": leave project_id empty, or ask for a gateway whose --iam_project (or "
                    "--project_id) is that project"),
-      "PROJECT_NOT_SERVED", {{"projectId", project_id}});
+      kReasonProjectNotServed, {{"projectId", project_id}});
 }
 
 bool IamTokenCredentials::EnqueueLocked(const std::string& key, Waiter waiter) {
@@ -261,8 +262,7 @@ void IamTokenCredentials::Authorize(HttpRequest request, const CallContext& cont
       } else if (!scope.fetching && now < scope.retry_at && !scope.failure.ok()) {
         failure = scope.failure;  // fail fast: IAM failed moments ago
       } else if (context.cancellation->cancelled()) {
-        failure =
-            MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call", "CANCELLED");
+        failure = CallerCancelledError();
       } else {
         waiting = CallWaiter<HttpRequest>::Create(std::move(done), "an IAM token");
         fetch = EnqueueLocked(key, Waiter{std::move(request), waiting, project_id});
@@ -301,7 +301,7 @@ void IamTokenCredentials::Fetch(const std::string& key) {
               MakeError(absl::StatusCode::kInternal,
                         absl::StrCat("the gateway cannot read its IAM password: ",
                                      password.status().message()),
-                        "IAM_PASSWORD_UNAVAILABLE"));
+                        kReasonIamPasswordUnavailable));
     return;
   }
   IamTokenScope scope;

@@ -8,6 +8,7 @@
 #include "rapidjson/document.h"
 #include "server/auth/iam_token_credentials.h"
 #include "server/http/url_redaction.h"
+#include "server/runtime/error_reasons.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
@@ -45,7 +46,7 @@ absl::StatusOr<std::string> ProjectIdFromListProjects(const HttpResponse& respon
     return MakeError(absl::StatusCode::kInternal,
                      absl::StrCat("IAM at ", shown_endpoint, " answered the project lookup for \"",
                                   region, "\" without a \"projects\" list"),
-                     "IAM_MALFORMED_RESPONSE");
+                     kReasonIamMalformedResponse);
   }
   std::vector<std::string> ids;
   for (const rapidjson::Value& project : projects->GetArray()) {
@@ -62,14 +63,14 @@ absl::StatusOr<std::string> ProjectIdFromListProjects(const HttpResponse& respon
                      absl::StrCat("IAM at ", shown_endpoint, " lists no project named \"", region,
                                   "\" for the gateway's credentials, so the project is unknown: ",
                                   ConfigureHint()),
-                     "PROJECT_NOT_FOUND", {{"region", std::string(region)}});
+                     kReasonProjectNotFound, {{"region", std::string(region)}});
   }
   if (ids.size() > 1) {
     return MakeError(
         absl::StatusCode::kFailedPrecondition,
         absl::StrCat("IAM at ", shown_endpoint, " lists ", ids.size(), " projects named \"", region,
                      "\", so the gateway cannot choose one: ", ConfigureHint()),
-        "PROJECT_AMBIGUOUS", {{"region", std::string(region)}});
+        kReasonProjectAmbiguous, {{"region", std::string(region)}});
   }
   return ids.front();
 }
@@ -116,8 +117,7 @@ void ProjectResolver::Resolve(const std::string& region, const CallContext& cont
       answer = state.failure;
       answered = true;
     } else if (context.cancellation->cancelled()) {
-      answer =
-          MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call", "CANCELLED");
+      answer = CallerCancelledError();
       answered = true;
     } else {
       waiting = CallWaiter<std::string>::Create(

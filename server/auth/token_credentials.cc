@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "server/runtime/error_reasons.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
@@ -11,18 +12,19 @@ absl::Status ValidateToken(absl::string_view token) {
     return MakeError(absl::StatusCode::kUnauthenticated,
                      "no upstream token: send metadata 'x-auth-token: <IAM token>' or "
                      "'authorization: Bearer <IAM token>'",
-                     "MISSING_CREDENTIALS");
+                     kReasonMissingCredentials);
   }
   if (token.size() > 16384) {
     return MakeError(absl::StatusCode::kUnauthenticated,
-                     "the upstream token is longer than 16384 characters", "MALFORMED_CREDENTIALS");
+                     "the upstream token is longer than 16384 characters",
+                     kReasonMalformedCredentials);
   }
   for (char c : token) {
     if (c <= 0x20 || c >= 0x7f) {
       return MakeError(absl::StatusCode::kUnauthenticated,
                        "the upstream token contains a character that is not visible ASCII "
                        "(space, control or non-ASCII byte)",
-                       "MALFORMED_CREDENTIALS");
+                       kReasonMalformedCredentials);
     }
   }
   return absl::OkStatus();

@@ -6,6 +6,7 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "server/runtime/error_reasons.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
@@ -76,11 +77,11 @@ void PageWalk::OnCallerCancelled() {
   {
     absl::MutexLock lock(&mu_);
     if (final_status_.has_value()) return;  // Over already; nothing changes.
-    absl::Status status =
-        absl::Now() >= parent_.deadline - kDeadlineClockSlack
-            ? MakeError(absl::StatusCode::kDeadlineExceeded,
-                        "the caller's deadline expired before the walk ended", "DEADLINE_EXCEEDED")
-            : MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call", "CANCELLED");
+    absl::Status status = absl::Now() >= parent_.deadline - kDeadlineClockSlack
+                              ? MakeError(absl::StatusCode::kDeadlineExceeded,
+                                          "the caller's deadline expired before the walk ended",
+                                          kReasonDeadlineExceeded)
+                              : CallerCancelledError();
     AddErrorMetadata(status, kMetaResumeOffset, absl::StrCat(deliver_offset_));
     EndWith(std::move(status));
   }
@@ -187,7 +188,7 @@ PageWalk::Step PageWalk::Next() {
                 absl::StrCat("HSS returned the same page for offsets ",
                              deliver_offset_ - options_.page_size, " and ", deliver_offset_,
                              "; it appears to ignore offset, so the walk stopped"),
-                "UPSTREAM_PAGING_STUCK");
+                kReasonUpstreamPagingStuck);
             AddErrorMetadata(status, kMetaResumeOffset, absl::StrCat(deliver_offset_));
             EndWith(std::move(status));
             cancel_rest = true;
@@ -210,7 +211,7 @@ PageWalk::Step PageWalk::Next() {
                             absl::StrCat("the walk reached offset ", deliver_offset_,
                                          ", beyond the highest offset HSS accepts (",
                                          options_.max_offset, "); narrow the query with filters"),
-                            "WALK_LIMIT_EXCEEDED");
+                            kReasonWalkLimitExceeded);
               AddErrorMetadata(status, kMetaResumeOffset, absl::StrCat(deliver_offset_));
               EndWith(std::move(status));
               cancel_rest = true;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/http/curl_status.h"
 #include "server/http/url_redaction.h"
+#include "server/runtime/error_reasons.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
@@ -121,7 +122,8 @@ HttpRequestId CurlTransport::Start(HttpRequest request, HttpCallback done) {
   if (id == 0) {
     // Refused: `done` runs without the lock, so that it may call Start() again.
     std::move(transfer->done)(MakeError(absl::StatusCode::kUnavailable,
-                                        "the gateway is shutting down", "GATEWAY_SHUTTING_DOWN"));
+                                        "the gateway is shutting down",
+                                        kReasonGatewayShuttingDown));
     return 0;
   }
   curl_multi_wakeup(multi_);
@@ -226,8 +228,8 @@ void CurlTransport::DrainCompleted() {
 void CurlTransport::Complete(std::unique_ptr<Transfer> transfer, CURLcode code) {
   absl::StatusOr<HttpResponse> outcome;
   if (transfer->cancelled) {
-    outcome =
-        MakeError(absl::StatusCode::kCancelled, "the upstream request was cancelled", "CANCELLED");
+    outcome = MakeError(absl::StatusCode::kCancelled, "the upstream request was cancelled",
+                        kReasonCancelled);
   } else if (code == CURLE_OK) {
     long status = 0;
     curl_easy_getinfo(transfer->handle, CURLINFO_RESPONSE_CODE, &status);

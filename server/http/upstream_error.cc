@@ -18,6 +18,7 @@
 #include "rapidjson/encodedstream.h"
 #include "rapidjson/memorystream.h"
 #include "rapidjson/reader.h"
+#include "server/runtime/error_reasons.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
@@ -42,26 +43,26 @@ struct HttpStatusRule {
 };
 
 constexpr HttpStatusRule kHttpStatusRules[] = {
-    {400, 400, "", absl::StatusCode::kInvalidArgument, "UPSTREAM_INVALID_ARGUMENT"},
-    {401, 401, "APIG.0307", absl::StatusCode::kUnauthenticated, "UPSTREAM_TOKEN_EXPIRED"},
-    {401, 401, "", absl::StatusCode::kUnauthenticated, "UPSTREAM_UNAUTHENTICATED"},
-    {403, 403, "", absl::StatusCode::kPermissionDenied, "UPSTREAM_PERMISSION_DENIED"},
-    {404, 404, "APIG.0101", absl::StatusCode::kInternal, "UPSTREAM_API_NOT_FOUND"},
-    {404, 404, "", absl::StatusCode::kNotFound, "UPSTREAM_NOT_FOUND"},
-    {408, 408, "", absl::StatusCode::kUnavailable, "UPSTREAM_TIMEOUT"},
-    {409, 409, "", absl::StatusCode::kAborted, "UPSTREAM_CONFLICT"},
-    {412, 412, "", absl::StatusCode::kFailedPrecondition, "UPSTREAM_FAILED_PRECONDITION"},
-    {413, 414, "", absl::StatusCode::kInvalidArgument, "UPSTREAM_REQUEST_TOO_LARGE"},
-    {431, 431, "", absl::StatusCode::kInvalidArgument, "UPSTREAM_REQUEST_TOO_LARGE"},
-    {494, 494, "", absl::StatusCode::kInvalidArgument, "UPSTREAM_REQUEST_TOO_LARGE"},
-    {429, 429, "", absl::StatusCode::kResourceExhausted, "UPSTREAM_THROTTLED"},
-    {400, 499, "", absl::StatusCode::kInvalidArgument, "UPSTREAM_INVALID_ARGUMENT"},
-    {500, 500, "", absl::StatusCode::kInternal, "UPSTREAM_INTERNAL_ERROR"},
-    {501, 501, "", absl::StatusCode::kUnimplemented, "UPSTREAM_NOT_IMPLEMENTED"},
-    {502, 503, "", absl::StatusCode::kUnavailable, "UPSTREAM_UNAVAILABLE"},
-    {504, 504, "", absl::StatusCode::kUnavailable, "UPSTREAM_TIMEOUT"},
-    {500, 599, "", absl::StatusCode::kInternal, "UPSTREAM_INTERNAL_ERROR"},
-    {INT_MIN, INT_MAX, "", absl::StatusCode::kInternal, "UPSTREAM_UNEXPECTED_STATUS"},
+    {400, 400, "", absl::StatusCode::kInvalidArgument, kReasonUpstreamInvalidArgument},
+    {401, 401, "APIG.0307", absl::StatusCode::kUnauthenticated, kReasonUpstreamTokenExpired},
+    {401, 401, "", absl::StatusCode::kUnauthenticated, kReasonUpstreamUnauthenticated},
+    {403, 403, "", absl::StatusCode::kPermissionDenied, kReasonUpstreamPermissionDenied},
+    {404, 404, "APIG.0101", absl::StatusCode::kInternal, kReasonUpstreamApiNotFound},
+    {404, 404, "", absl::StatusCode::kNotFound, kReasonUpstreamNotFound},
+    {408, 408, "", absl::StatusCode::kUnavailable, kReasonUpstreamTimeout},
+    {409, 409, "", absl::StatusCode::kAborted, kReasonUpstreamConflict},
+    {412, 412, "", absl::StatusCode::kFailedPrecondition, kReasonUpstreamFailedPrecondition},
+    {413, 414, "", absl::StatusCode::kInvalidArgument, kReasonUpstreamRequestTooLarge},
+    {431, 431, "", absl::StatusCode::kInvalidArgument, kReasonUpstreamRequestTooLarge},
+    {494, 494, "", absl::StatusCode::kInvalidArgument, kReasonUpstreamRequestTooLarge},
+    {429, 429, "", absl::StatusCode::kResourceExhausted, kReasonUpstreamThrottled},
+    {400, 499, "", absl::StatusCode::kInvalidArgument, kReasonUpstreamInvalidArgument},
+    {500, 500, "", absl::StatusCode::kInternal, kReasonUpstreamInternalError},
+    {501, 501, "", absl::StatusCode::kUnimplemented, kReasonUpstreamNotImplemented},
+    {502, 503, "", absl::StatusCode::kUnavailable, kReasonUpstreamUnavailable},
+    {504, 504, "", absl::StatusCode::kUnavailable, kReasonUpstreamTimeout},
+    {500, 599, "", absl::StatusCode::kInternal, kReasonUpstreamInternalError},
+    {INT_MIN, INT_MAX, "", absl::StatusCode::kInternal, kReasonUpstreamUnexpectedStatus},
 };
 
 const HttpStatusRule& FindRule(int http_status, absl::string_view upstream_error_code) {
@@ -282,27 +283,28 @@ std::string Hint(absl::string_view reason, absl::string_view upstream_code,
                  const std::optional<absl::Duration>& retry_delay) {
   const std::string retry =
       retry_delay ? absl::StrCat("retry after ", absl::FormatDuration(*retry_delay)) : "";
-  if (reason == "UPSTREAM_TOKEN_EXPIRED") {
+  if (reason == kReasonUpstreamTokenExpired) {
     return "the IAM token expired or is for another region: get a new token (the caller's own "
            "with --auth=passthrough, else the gateway's)";
   }
-  if (reason == "UPSTREAM_UNAUTHENTICATED") {
+  if (reason == kReasonUpstreamUnauthenticated) {
     return "check the IAM token (the caller's own with --auth=passthrough) or the gateway's "
            "AK/SK credentials";
   }
-  if (reason == "UPSTREAM_PERMISSION_DENIED" || absl::EqualsIgnoreCase(upstream_code, "HSS.0010") ||
+  if (reason == kReasonUpstreamPermissionDenied ||
+      absl::EqualsIgnoreCase(upstream_code, "HSS.0010") ||
       absl::EqualsIgnoreCase(upstream_code, "HSS.0013")) {
     return "grant the caller HSS read permissions in IAM";
   }
-  if (reason == "UPSTREAM_API_NOT_FOUND") {
+  if (reason == kReasonUpstreamApiNotFound) {
     return "check the gateway's --endpoint: it does not serve the HSS API";
   }
-  if (reason == "UPSTREAM_NOT_FOUND") return "check project_id and host_id";
+  if (reason == kReasonUpstreamNotFound) return "check project_id and host_id";
   if (absl::EqualsIgnoreCase(upstream_code, "HSS.1001") ||
       absl::EqualsIgnoreCase(upstream_code, "HSS.1007")) {
     return "check that the HSS agent is installed and online on the server";
   }
-  if (reason == "UPSTREAM_THROTTLED") {
+  if (reason == kReasonUpstreamThrottled) {
     return absl::StrCat("HSS allows 5 calls per minute per user and IP address; ",
                         retry.empty() ? "retry in a minute" : retry);
   }

@@ -7,6 +7,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "server/runtime/duration_text.h"
+#include "server/runtime/error_reasons.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
@@ -15,10 +17,6 @@ namespace {
 constexpr std::size_t kMaxLastFailureBytes = 300;
 // RetryInfo for calls refused while a probe is in flight.
 constexpr absl::Duration kProbeRetryDelay = absl::Seconds(1);
-
-std::string Readable(absl::Duration d) {
-  return absl::FormatDuration(absl::Ceil(d, absl::Milliseconds(100)));
-}
 
 // `text` cut to at most `max_bytes` at a UTF-8 character boundary.
 std::string Shorten(absl::string_view text, std::size_t max_bytes) {
@@ -41,12 +39,12 @@ CircuitBreaker::Outcome CircuitBreaker::Classify(const absl::Status& status) {
       http_status = 0;
     }
   }
-  if (reason == "UPSTREAM_CIRCUIT_OPEN" || absl::StartsWith(reason, "IAM_")) {
+  if (reason == kReasonUpstreamCircuitOpen || absl::StartsWith(reason, kReasonIamPrefix)) {
     return Outcome::kNeutral;
   }
   if (http_status >= 500) return Outcome::kFailure;
   if (status.code() == absl::StatusCode::kUnavailable) return Outcome::kFailure;
-  if (status.code() == absl::StatusCode::kDeadlineExceeded && reason == "UPSTREAM_TIMEOUT") {
+  if (status.code() == absl::StatusCode::kDeadlineExceeded && reason == kReasonUpstreamTimeout) {
     return Outcome::kFailure;
   }
   if (http_status >= 200) return Outcome::kSuccess;
@@ -77,20 +75,22 @@ void CircuitBreaker::Open(absl::Time now) {
 }
 
 absl::Status CircuitBreaker::Rejection(absl::Time now) {
-  const std::string stopped = absl::StrCat(
-      "circuit breaker open: the gateway stopped calling HSS for ", Readable(options_.cool_down),
-      " after ", consecutive_failures_, " consecutive failures (last: ", last_failure_, ")");
+  const std::string stopped =
+      absl::StrCat("circuit breaker open: the gateway stopped calling HSS for ",
+                   ReadableDuration(options_.cool_down), " after ", consecutive_failures_,
+                   " consecutive failures (last: ", last_failure_, ")");
   absl::Duration retry_delay;
   std::string message;
   if (state_ == State::kOpen) {
     retry_delay = std::max(opened_at_ + options_.cool_down - now, absl::ZeroDuration());
-    message = absl::StrCat(stopped, "; it will probe again in ", Readable(retry_delay));
+    message = absl::StrCat(stopped, "; it will probe again in ", ReadableDuration(retry_delay));
   } else {
     retry_delay = std::min(kProbeRetryDelay, options_.cool_down);
     message = absl::StrCat(stopped, "; a probe request is checking whether HSS recovered");
   }
-  absl::Status status = MakeError(absl::StatusCode::kUnavailable, message, "UPSTREAM_CIRCUIT_OPEN",
-                                  {{"consecutiveFailures", absl::StrCat(consecutive_failures_)}});
+  absl::Status status =
+      MakeError(absl::StatusCode::kUnavailable, message, kReasonUpstreamCircuitOpen,
+                {{"consecutiveFailures", absl::StrCat(consecutive_failures_)}});
   SetRetryDelay(status, retry_delay);
   return status;
 }

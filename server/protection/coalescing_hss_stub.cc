@@ -8,21 +8,18 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "server/protection/upstream_call_key.h"
+#include "server/runtime/error_reasons.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
 namespace {
-
-absl::Status Cancelled() {
-  return MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call", "CANCELLED");
-}
 
 // True when `status` says the flight ran out of time (its deadline), rather
 // than something about the request or the upstream.
 bool FailedForLackOfTime(const absl::Status& status) {
   if (status.code() == absl::StatusCode::kDeadlineExceeded) return true;
   const auto info = GetErrorInfo(status);
-  return info && info->reason() == "GATEWAY_RATE_LIMITED";
+  return info && info->reason() == kReasonGatewayRateLimited;
 }
 
 }  // namespace
@@ -77,7 +74,7 @@ void CoalescingHssStub::Call(const std::shared_ptr<Shared>& shared, const CallCo
                              const hss::ports::v1::ListPortsRequest& request,
                              PortsPageCallback done) {
   if (context.cancellation->cancelled()) {
-    std::move(done)(Cancelled());
+    std::move(done)(CallerCancelledError());
     return;
   }
   std::string key = UpstreamCallKey(context, project_id, request);
@@ -154,7 +151,7 @@ void CoalescingHssStub::OnJoinerCancelled(const std::shared_ptr<Shared>& shared,
     }
   }
   if (cancel_flight) flight->cancellation->Cancel();
-  std::move(done)(Cancelled());
+  std::move(done)(CallerCancelledError());
 }
 
 void CoalescingHssStub::OnFlightDone(const std::shared_ptr<Shared>& shared,

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "server/runtime/error_reasons.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
@@ -16,8 +17,7 @@ void RateLimitedHssStub::AsyncListPorts(const CallContext& context, const std::s
                                         const hss::ports::v1::ListPortsRequest& request,
                                         PortsPageCallback done) {
   if (context.cancellation->cancelled()) {
-    std::move(done)(
-        MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call", "CANCELLED"));
+    std::move(done)(CallerCancelledError());
     return;
   }
   const absl::Time now = shared_->scheduler->Now();
@@ -43,7 +43,7 @@ void RateLimitedHssStub::AsyncListPorts(const CallContext& context, const std::s
                 std::move(done)(MakeError(absl::StatusCode::kCancelled,
                                           "the caller cancelled the call while it waited for "
                                           "a rate-limit slot",
-                                          "CANCELLED"));
+                                          kReasonCancelled));
                 return;
               }
               shared->metrics->upstream_requests.fetch_add(1, std::memory_order_relaxed);

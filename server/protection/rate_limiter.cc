@@ -6,6 +6,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "server/runtime/duration_text.h"
+#include "server/runtime/error_reasons.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
@@ -13,11 +15,6 @@ namespace {
 
 // The ErrorInfo metadata key naming the limit that refused a call.
 constexpr absl::string_view kMetaRateLimit = "rateLimit";
-
-// A duration as people read it in a message: milliseconds at most.
-std::string Readable(absl::Duration d) {
-  return absl::FormatDuration(absl::Ceil(d, absl::Milliseconds(1)));
-}
 
 // What kind of caller an upstream identity is, for messages (the identity
 // itself is not shown: for passthrough callers it derives from their token).
@@ -118,15 +115,16 @@ absl::StatusOr<RateLimiter::Ticket> RateLimiter::Acquire(absl::string_view ident
                          " per ", IdentityKind(identity))
           : absl::StrCat(Limit(options_.total_per_minute, options_.total_burst),
                          " for all callers together");
-  const std::string why = now + wait >= deadline ? std::string("before the call's deadline")
-                                                 : absl::StrCat("within the longest wait of ",
-                                                                Readable(options_.max_wait));
+  const std::string why =
+      now + wait >= deadline
+          ? std::string("before the call's deadline")
+          : absl::StrCat("within the longest wait of ", ReadableDuration(options_.max_wait));
   absl::Status status =
       MakeError(absl::StatusCode::kResourceExhausted,
                 absl::StrCat("the gateway held back this HSS call: its limit of ", limit,
-                             " leaves no free slot ", why, " (the next is in ", Readable(wait),
-                             "); retry after ", Readable(wait)),
-                "GATEWAY_RATE_LIMITED",
+                             " leaves no free slot ", why, " (the next is in ",
+                             ReadableDuration(wait), "); retry after ", ReadableDuration(wait)),
+                kReasonGatewayRateLimited,
                 {{std::string(kMetaRateLimit), by_identity ? "perIdentity" : "total"}});
   SetRetryDelay(status, wait);
   return status;

@@ -8,17 +8,14 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "server/runtime/duration_text.h"
+#include "server/runtime/error_reasons.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
 namespace {
 
 constexpr absl::string_view kMetaUpstreamAttempts = "upstreamAttempts";
-
-// A duration as people read it in a message: milliseconds at most.
-std::string Readable(absl::Duration d) {
-  return absl::FormatDuration(absl::Trunc(d, absl::Milliseconds(1)));
-}
 
 // The RetryInfo delay of `status`, if it carries one.
 std::optional<absl::Duration> RetryDelayOf(const absl::Status& status) {
@@ -49,17 +46,17 @@ RetryClass ClassifyForRetry(const absl::Status& status) {
   }
   switch (status.code()) {
     case absl::StatusCode::kUnavailable:
-      if (reason == "UPSTREAM_CIRCUIT_OPEN" || absl::StartsWith(reason, "IAM_")) {
+      if (reason == kReasonUpstreamCircuitOpen || absl::StartsWith(reason, kReasonIamPrefix)) {
         return RetryClass::kNever;
       }
       return RetryClass::kTransient;
     case absl::StatusCode::kInternal:
-      if (reason == "UPSTREAM_INTERNAL_ERROR" || http_status == "500") {
+      if (reason == kReasonUpstreamInternalError || http_status == "500") {
         return RetryClass::kInternalError;
       }
       return RetryClass::kNever;
     case absl::StatusCode::kResourceExhausted:
-      if (reason == "UPSTREAM_THROTTLED" || http_status == "429") return RetryClass::kThrottled;
+      if (reason == kReasonUpstreamThrottled || http_status == "429") return RetryClass::kThrottled;
       return RetryClass::kNever;
     default:
       return RetryClass::kNever;
@@ -124,15 +121,15 @@ RetryDecision DecideRetry(const RetryPolicyOptions& options, const absl::Status&
   const absl::Time next_start = now + delay;
   if (next_start >= deadline) {
     RetryDecision out =
-        stop(absl::StrCat("the gateway did not retry: the next attempt (in ", Readable(delay),
-                          ") would start after the caller's deadline"));
+        stop(absl::StrCat("the gateway did not retry: the next attempt (in ",
+                          ReadableDuration(delay), ") would start after the caller's deadline"));
     SetRetryDelay(out.status, delay);
     return out;
   }
   if (next_start - state.first_attempt_start > options.max_elapsed) {
-    return stop(absl::StrCat("the gateway did not retry: the next attempt (in ", Readable(delay),
-                             ") would start more than ", Readable(options.max_elapsed),
-                             " after the first"));
+    return stop(absl::StrCat("the gateway did not retry: the next attempt (in ",
+                             ReadableDuration(delay), ") would start more than ",
+                             ReadableDuration(options.max_elapsed), " after the first"));
   }
   decision.retry = true;
   decision.delay = delay;

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "server/runtime/error_reasons.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
@@ -76,8 +77,7 @@ void RetryingHssStub::OnAttemptDone(const std::shared_ptr<Shared>& shared,
   WaitUntil(shared->scheduler, when, std::move(cancellation),
             [shared, call = std::move(call)](bool cancelled) mutable {
               if (cancelled) {
-                std::move(call->done)(MakeError(absl::StatusCode::kCancelled,
-                                                "the caller cancelled the call", "CANCELLED"));
+                std::move(call->done)(CallerCancelledError());
                 return;
               }
               StartAttempt(shared, std::move(call));

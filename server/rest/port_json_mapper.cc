@@ -12,6 +12,7 @@
 #include "common/utf8.h"
 #include "rapidjson/error/en.h"
 #include "rapidjson/reader.h"
+#include "server/runtime/error_reasons.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
@@ -348,7 +349,7 @@ absl::StatusOr<MappedPage> MapListPortsBody(std::string body, int max_records) {
                      absl::StrCat("HSS answered with a body that is not valid JSON: a NUL byte "
                                   "(at byte ",
                                   nul, " of ", body.size(), ")"),
-                     "UPSTREAM_MALFORMED_RESPONSE");
+                     kReasonUpstreamMalformedResponse);
   }
   MappedPage page;
   page.response.mutable_data_list()->Reserve(std::clamp(max_records, 0, kReservedPorts));
@@ -363,20 +364,20 @@ absl::StatusOr<MappedPage> MapListPortsBody(std::string body, int max_records) {
                      absl::StrCat("HSS answered with JSON nested deeper than ", kMaxJsonDepth,
                                   " levels (at byte ", reader.GetErrorOffset(), " of ", body.size(),
                                   "); no HSS answer nests so deep"),
-                     "UPSTREAM_MALFORMED_RESPONSE");
+                     kReasonUpstreamMalformedResponse);
   }
   if (reader.HasParseError()) {
     return MakeError(absl::StatusCode::kInternal,
                      absl::StrCat("HSS answered with a body that is not valid JSON: ",
                                   rapidjson::GetParseError_En(reader.GetParseErrorCode()),
                                   " (at byte ", reader.GetErrorOffset(), " of ", body.size(), ")"),
-                     "UPSTREAM_MALFORMED_RESPONSE");
+                     kReasonUpstreamMalformedResponse);
   }
   if (!handler.root_type().empty()) {
     return MakeError(
         absl::StatusCode::kInternal,
         absl::StrCat("HSS answered with JSON that is not an object: got ", handler.root_type()),
-        "UPSTREAM_MALFORMED_RESPONSE");
+        kReasonUpstreamMalformedResponse);
   }
   return page;
 }

@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "hss/ports/v1/ports.pb.h"
+#include "server/runtime/error_reasons.h"
 
 namespace hss::gateway {
 
@@ -68,7 +69,7 @@ struct MappedPage {
 // "UDP" in any case, otherwise PROTOCOL_UNSPECIFIED); port (integer 0-65535);
 // pid (integer 0-2147483647). `total_num` must be a non-negative 32-bit integer.
 //
-// Returns INTERNAL with ErrorInfo reason "UPSTREAM_MALFORMED_RESPONSE" when
+// Returns INTERNAL with ErrorInfo reason kReasonUpstreamMalformedResponse when
 // `body` is not JSON (the message names the parse error and its byte offset,
 // never the body), nests deeper than kMaxJsonDepth, or its top-level value is
 // not an object.

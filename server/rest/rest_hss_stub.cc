@@ -8,6 +8,7 @@
 #include "server/http/upstream_error.h"
 #include "server/rest/port_json_mapper.h"
 #include "server/rest/upstream_query.h"
+#include "server/runtime/error_reasons.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
@@ -61,7 +62,7 @@ bool IsTokenExpired(const HttpResponse& response) {
 absl::Status DeadlineLeftNoTime() {
   return MakeError(absl::StatusCode::kDeadlineExceeded,
                    "the caller's deadline left no time for the upstream request",
-                   "DEADLINE_EXCEEDED");
+                   kReasonDeadlineExceeded);
 }
 
 }  // namespace
@@ -131,8 +132,7 @@ void RestHssStub::Attempt(std::string url, const CallContext& context, bool may_
 
 void RestHssStub::Send(HttpRequest request, const CallContext& context, HttpCallback done) {
   if (context.cancellation->cancelled()) {
-    std::move(done)(
-        MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call", "CANCELLED"));
+    std::move(done)(CallerCancelledError());
     return;
   }
   // The transfer may finish (on the transport thread) before its cancellation
@@ -157,8 +157,7 @@ void RestHssStub::Send(HttpRequest request, const CallContext& context, HttpCall
         if (!response.ok()) {
           absl::Status status = response.status();
           if (status.code() == absl::StatusCode::kCancelled) {
-            status = MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call",
-                               "CANCELLED");
+            status = CallerCancelledError();
           }
           std::move(done)(std::move(status));
           return;

@@ -2,6 +2,7 @@
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "server/runtime/error_reasons.h"
 
 namespace hss::gateway {
 namespace {
@@ -78,6 +79,10 @@ std::optional<google::rpc::RequestInfo> GetRequestInfo(const absl::Status& statu
 }
 std::optional<google::rpc::BadRequest> GetBadRequest(const absl::Status& status) {
   return GetDetail<google::rpc::BadRequest>(status);
+}
+
+absl::Status CallerCancelledError() {
+  return MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call", kReasonCancelled);
 }
 
 }  // namespace hss::gateway

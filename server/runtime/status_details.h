@@ -37,6 +37,10 @@ absl::Status MakeError(absl::StatusCode code, absl::string_view message, absl::s
 // empty reason if the status has none. No-op on an OK status.
 void AddErrorMetadata(absl::Status& status, absl::string_view key, absl::string_view value);
 
+// The error of a call its caller cancelled: CANCELLED, reason CANCELLED, one
+// message wherever in the gateway the cancellation is noticed.
+absl::Status CallerCancelledError();
+
 // Attaches a RetryInfo telling the caller to wait `delay` before retrying.
 void SetRetryDelay(absl::Status& status, absl::Duration delay);
 
