@@ -1,5 +1,7 @@
 #include "client/terminal_text.h"
 
+#include <uniwidth.h>
+
 #include <cstdint>
 #include <optional>
 
@@ -54,25 +56,6 @@ bool IsBidiControl(char32_t c) {
          c == 0x200F || c == 0x061C;
 }
 
-bool IsZeroWidth(char32_t c) {
-  return (c >= 0x0300 && c <= 0x036F) || (c >= 0x0483 && c <= 0x0489) ||
-         (c >= 0x0591 && c <= 0x05BD) || (c >= 0x0610 && c <= 0x061A) ||
-         (c >= 0x064B && c <= 0x065F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
-         (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x200B && c <= 0x200D) ||
-         (c >= 0x20D0 && c <= 0x20FF) || (c >= 0xFE00 && c <= 0xFE0F) ||
-         (c >= 0xFE20 && c <= 0xFE2F) || c == 0xFEFF || (c >= 0xE0100 && c <= 0xE01EF);
-}
-
-bool IsWide(char32_t c) {
-  return (c >= 0x1100 && c <= 0x115F) || c == 0x2329 || c == 0x232A ||
-         (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) || (c >= 0xAC00 && c <= 0xD7A3) ||
-         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE10 && c <= 0xFE19) ||
-         (c >= 0xFE30 && c <= 0xFE6F) || (c >= 0xFF00 && c <= 0xFF60) ||
-         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
-         (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x2FFFD) ||
-         (c >= 0x30000 && c <= 0x3FFFD);
-}
-
 }  // namespace
 
 std::string EscapeForTerminal(absl::string_view text) {
@@ -113,11 +96,11 @@ std::size_t DisplayWidth(absl::string_view text) {
       text.remove_prefix(1);
       continue;
     }
-    if (IsWide(cp->value)) {
-      width += 2;
-    } else if (!IsZeroWidth(cp->value)) {
-      width += 1;
-    }
+    // uc_width: libunistring's Unicode width tables. With a non-CJK encoding,
+    // East Asian ambiguous characters are narrow. Control characters (-1),
+    // which EscapeForTerminal never leaves, count 0.
+    const int code_point_width = uc_width(cp->value, "UTF-8");
+    if (code_point_width > 0) width += static_cast<std::size_t>(code_point_width);
     text.remove_prefix(cp->length);
   }
   return width;

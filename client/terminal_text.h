@@ -19,9 +19,11 @@ namespace hss::client {
 std::string EscapeForTerminal(absl::string_view text);
 
 // The number of terminal columns `text` (valid UTF-8, e.g. the result of
-// EscapeForTerminal) occupies: 2 for East Asian wide and emoji code points, 0
-// for combining marks and zero-width characters, 1 otherwise. An approximation
-// of wcwidth() that does not depend on the process locale.
+// EscapeForTerminal) occupies, by libunistring's uc_width(): 2 for East Asian
+// wide and emoji code points, 0 for combining marks and zero-width characters
+// (such as U+200D ZERO WIDTH JOINER), 1 otherwise; an invalid byte counts 1
+// (a terminal shows a replacement character). Unlike wcwidth() it does not
+// depend on the process locale. Emoji joined by U+200D count one by one.
 std::size_t DisplayWidth(absl::string_view text);
 
 }  // namespace hss::client

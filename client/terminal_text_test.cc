@@ -46,5 +46,26 @@ TEST(DisplayWidthTest, CountsColumns) {
   EXPECT_EQ(DisplayWidth("\xff"), 1u);
 }
 
+TEST(DisplayWidthTest, CountsEmojiOutsideTheOldTablesAsWide) {
+  EXPECT_EQ(DisplayWidth("\U0001F680"), 2u);  // 🚀 ROCKET (Transport and Map Symbols).
+  EXPECT_EQ(DisplayWidth("\U0001F6EB"), 2u);  // 🛫 AIRPLANE DEPARTURE.
+  EXPECT_EQ(DisplayWidth("go \U0001F680!"), 6u);
+}
+
+TEST(DisplayWidthTest, CountsCjkAsWide) {
+  EXPECT_EQ(DisplayWidth("服务端口"), 8u);
+  EXPECT_EQ(DisplayWidth("한국어"), 6u);      // Hangul syllables.
+  EXPECT_EQ(DisplayWidth("ＡＢ"), 4u);        // Fullwidth forms.
+  EXPECT_EQ(DisplayWidth("\U00020BB7"), 2u);  // A CJK Extension B ideograph.
+}
+
+TEST(DisplayWidthTest, CombiningMarksAndJoinersHaveNoWidth) {
+  EXPECT_EQ(DisplayWidth("a\u0301\u0323"), 1u);       // a + two combining marks.
+  EXPECT_EQ(DisplayWidth("\u0915\u094D\u0937"), 2u);  // Devanagari: the virama is a mark.
+  EXPECT_EQ(DisplayWidth("\u200D"), 0u);              // ZERO WIDTH JOINER alone.
+  EXPECT_EQ(DisplayWidth("a\u200Db"), 2u);
+  EXPECT_EQ(DisplayWidth("\u200B"), 0u);  // ZERO WIDTH SPACE.
+}
+
 }  // namespace
 }  // namespace hss::client
