@@ -111,7 +111,14 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
     Done(CallerCancelledStatus(call_));
   }
 
-  void OnDone() override { self_.reset(); }
+  // Runs after every other reaction has returned, possibly on another thread.
+  // Taking mu_ orders this reactor's destruction after the last Done() (which
+  // ran under mu_) in a way ThreadSanitizer sees: gRPC's own hand-off to
+  // OnDone goes through libgrpc++'s uninstrumented atomics.
+  void OnDone() override {
+    { absl::MutexLock lock(&mu_); }
+    self_.reset();
+  }
 
  private:
   void Fetch(PortsConnection& connection, const std::string& project_id) {
@@ -135,12 +142,10 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
   // Finishes the call with `status` (and, when OK, `page` as the response),
   // unless it was finished already.
   void Done(absl::Status status, PortsPage* page = nullptr) {
-    {
-      absl::MutexLock lock(&mu_);
-      if (finished_) return;
-      finished_ = true;
-    }
-    // Only the first Done() gets here: response_ is gRPC's until Finish().
+    absl::MutexLock lock(&mu_);
+    if (finished_) return;
+    finished_ = true;
+    // Only the first Done() gets here: response_ is gRPC's after Finish().
     int http_status = 0;
     std::string request_id;
     if (page != nullptr) {
@@ -272,7 +277,14 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
     FinishLocked(CallerCancelledStatus(call_));
   }
 
-  void OnDone() override { self_.reset(); }
+  // Runs after every other reaction has returned, possibly on another thread.
+  // Taking mu_ orders this reactor's destruction after the last reaction
+  // (each ends by releasing mu_) in a way ThreadSanitizer sees: gRPC's own
+  // hand-off to OnDone goes through libgrpc++'s uninstrumented atomics.
+  void OnDone() override {
+    { absl::MutexLock lock(&mu_); }
+    self_.reset();
+  }
 
  private:
   // Moves the stream forward: writes the next page if no write is outstanding,

@@ -79,12 +79,41 @@ bool AwaitCancelled(Cancellation& cancellation) {
   return fired->WaitForNotificationWithTimeout(kPatience);
 }
 
-// A client call's outcome, filled by the callback API.
-struct UnaryOutcome {
-  grpc::ClientContext context;
-  ListPortsResponse response;
-  grpc::Status status;
-  absl::Notification done;
+// A blocking ListPorts call on a thread of its own, so that the test can act
+// (answer the fakes, cancel) while it runs. A thread the test starts, not
+// gRPC's callback client: TSan then sees the order of the test's own data.
+class ListPortsCall {
+ public:
+  // Starts `request` on `client`; `deadline`, if set, is the call's deadline.
+  ListPortsCall(hss::ports::v1::PortService::Stub& client, ListPortsRequest request,
+                std::optional<absl::Duration> deadline = std::nullopt)
+      : request_(std::move(request)) {
+    if (deadline) context_.set_deadline(absl::ToChronoTime(absl::Now() + *deadline));
+    thread_ = std::thread([this, &client] {
+      status_ = client.ListPorts(&context_, request_, &response_);
+      done_.Notify();
+    });
+  }
+  ~ListPortsCall() {
+    context_.TryCancel();
+    thread_.join();
+  }
+
+  // Cancels the call as its client would.
+  void Cancel() { context_.TryCancel(); }
+  // Waits for the call's end; false if it did not end within kPatience.
+  bool Await() { return done_.WaitForNotificationWithTimeout(kPatience); }
+  // The call's outcome, after Await() returned true.
+  const grpc::Status& status() const { return status_; }
+  const ListPortsResponse& response() const { return response_; }
+
+ private:
+  const ListPortsRequest request_;
+  grpc::ClientContext context_;
+  grpc::Status status_;
+  ListPortsResponse response_;
+  absl::Notification done_;
+  std::thread thread_;
 };
 
 class PortServiceTest : public testing::Test {
@@ -188,36 +217,24 @@ TEST_F(PortServiceTest, ListPortsAnswersWithTheUpstreamPageOfTheValidatedRequest
 
 TEST_F(PortServiceTest, ListPortsAnswersFromAnUpstreamPageThatArrivesLater) {
   StartServer();
-  UnaryOutcome call;
   ListPortsRequest request = FullListRequest();
   request.clear_project_id();
-  client_->async()->ListPorts(&call.context, &request, &call.response,
-                              [&call](grpc::Status status) {
-                                call.status = std::move(status);
-                                call.done.Notify();
-                              });
+  ListPortsCall call(*client_, request);
   ASSERT_TRUE(hss_->AwaitPending(1));
   EXPECT_EQ(hss_->project_id(0), "proj-default");
   ASSERT_TRUE(hss_->Answer(TestPage(2)));
-  ASSERT_TRUE(call.done.WaitForNotificationWithTimeout(kPatience));
-  ASSERT_TRUE(call.status.ok()) << call.status.error_message();
-  EXPECT_EQ(call.response.data_list_size(), 2);
+  ASSERT_TRUE(call.Await());
+  ASSERT_TRUE(call.status().ok()) << call.status().error_message();
+  EXPECT_EQ(call.response().data_list_size(), 2);
   EXPECT_TRUE(ShutdownPromptly());
 }
 
 TEST_F(PortServiceTest, ListPortsDeadlineBeforeTheUpstreamAnswersEndsTheCallAtOnce) {
   StartServer();
-  UnaryOutcome call;
-  call.context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(50));
-  const ListPortsRequest request = FullListRequest();
-  client_->async()->ListPorts(&call.context, &request, &call.response,
-                              [&call](grpc::Status status) {
-                                call.status = std::move(status);
-                                call.done.Notify();
-                              });
+  ListPortsCall call(*client_, FullListRequest(), absl::Milliseconds(50));
   ASSERT_TRUE(hss_->AwaitPending(1));  // The fake holds the page and never answers.
-  ASSERT_TRUE(call.done.WaitForNotificationWithTimeout(kPatience));
-  EXPECT_EQ(call.status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  ASSERT_TRUE(call.Await());
+  EXPECT_EQ(call.status().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_TRUE(AwaitCancelled(*hss_->context(0).cancellation));
 
   // The reactor finished without the upstream's answer...
@@ -278,18 +295,13 @@ TEST_F(PortServiceTest, StreamPortsEndsWithTheWalkErrorAndItsResumeOffsetAfterTh
 
 TEST_F(PortServiceTest, ListPortsCancelledWhileTheProjectIsResolvedEndsAtOnce) {
   StartServerWithResolver();
-  UnaryOutcome call;
   ListPortsRequest request = FullListRequest();
   request.clear_project_id();
-  client_->async()->ListPorts(&call.context, &request, &call.response,
-                              [&call](grpc::Status status) {
-                                call.status = std::move(status);
-                                call.done.Notify();
-                              });
+  ListPortsCall call(*client_, request);
   ASSERT_TRUE(transport_->AwaitPending(1));  // IAM holds the project lookup.
-  call.context.TryCancel();
-  ASSERT_TRUE(call.done.WaitForNotificationWithTimeout(kPatience));
-  EXPECT_EQ(call.status.error_code(), grpc::StatusCode::CANCELLED);
+  call.Cancel();
+  ASSERT_TRUE(call.Await());
+  EXPECT_EQ(call.status().error_code(), grpc::StatusCode::CANCELLED);
 
   EXPECT_TRUE(ShutdownPromptly());
   EXPECT_EQ(transport_->pending(), 1u);  // Ended without IAM's answer.
