@@ -1,5 +1,6 @@
 #include "client/cli.h"
 
+#include <cstddef>
 #include <memory>
 #include <utility>
 
@@ -37,6 +38,13 @@ int UsageError(const absl::Status& status, absl::string_view program, absl::stri
   err << "error: " << EscapeForTerminal(status.message()) << "\n"
       << "Run '" << program << (command.empty() ? "" : " ") << command << " --help' for usage.\n";
   return kExitUsage;
+}
+
+// The width table lines are fitted to: the terminal's when stdout is one and
+// --wide is not given; otherwise 0 (cells stay whole).
+std::size_t TableWidth(const CliEnvironment& env, const CliOptions& options) {
+  if (options.wide || !env.stdout_is_terminal || env.terminal_columns <= 0) return 0;
+  return static_cast<std::size_t>(env.terminal_columns);
 }
 
 }  // namespace
@@ -94,7 +102,7 @@ int RunCli(int argc, char** argv, const CliEnvironment& env, std::ostream& out, 
     absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = MakeChannel(options);
     if (!channel.ok()) return usage_error(channel.status());
     auto stub = hss::ports::v1::PortService::NewStub(*channel);
-    return RunList(*stub, *request, settings, *format, out, err);
+    return RunList(*stub, *request, settings, *format, out, err, TableWidth(env, options));
   }
 
   absl::StatusOr<hss::ports::v1::StreamPortsRequest> request = BuildStreamPortsRequest(options);
@@ -105,6 +113,7 @@ int RunCli(int argc, char** argv, const CliEnvironment& env, std::ostream& out, 
   StreamUi ui;
   ui.progress = env.stderr_is_terminal;
   ui.columns = env.terminal_columns;
+  ui.table_width = TableWidth(env, options);
   ui.resume_command = [&line](std::int32_t offset) { return ResumeCommand(*line, offset); };
   ui.token_flag_omitted = HasTokenFlag(*line);
   return RunStream(*stub, *request, settings, *format, ui, out, err);

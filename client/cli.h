@@ -15,7 +15,11 @@ struct CliEnvironment {
   std::optional<std::string> auth_token;
   // Whether stderr is a terminal (the stream progress line is drawn only then).
   bool stderr_is_terminal = false;
-  // The terminal's width in columns; 0 if unknown.
+  // Whether stdout is a terminal (table cells are then shortened to fit
+  // terminal_columns, unless --wide).
+  bool stdout_is_terminal = false;
+  // The width in columns of the terminal stdout (else stderr) is; 0 if
+  // unknown or neither is a terminal.
   int terminal_columns = 0;
 };
 

@@ -14,6 +14,8 @@ ABSL_FLAG(std::string, target, "127.0.0.1:50051", "gateway address, HOST:PORT");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10),
           "list: the call's deadline; stream: the longest wait for a page (e.g. 30s, inf)");
 ABSL_FLAG(std::string, output, "table", "table or json (list); table or jsonl (stream)");
+ABSL_FLAG(bool, wide, false,
+          "table: keep every cell whole (on a terminal long ones are cut with …)");
 ABSL_FLAG(std::string, token, "", "auth token; visible to others in `ps`, prefer --token_file");
 ABSL_FLAG(std::string, token_file, "", "file holding the auth token (default: env HSS_AUTH_TOKEN)");
 ABSL_FLAG(bool, tls, false, "connect with TLS (default: plaintext)");
@@ -49,10 +51,11 @@ absl::CommandLineFlag* Find(absl::string_view name) {
 
 const std::vector<absl::string_view>& AllFlagNames() {
   static const auto* const kNames = new std::vector<absl::string_view>{
-      "target",  "host_id",    "project_id", "host_name",    "host_ip",
-      "port",    "type",       "status",     "category",     "enterprise_project_id",
-      "limit",   "offset",     "page_size",  "start_offset", "output",
-      "timeout", "token_file", "token",      "tls",          "tls_ca_file",
+      "target",      "host_id", "project_id", "host_name",    "host_ip",
+      "port",        "type",    "status",     "category",     "enterprise_project_id",
+      "limit",       "offset",  "page_size",  "start_offset", "output",
+      "wide",        "timeout", "token_file", "token",        "tls",
+      "tls_ca_file",
   };
   return *kNames;
 }
@@ -104,6 +107,7 @@ CliOptions OptionsFromFlags() {
   o.target = absl::GetFlag(FLAGS_target);
   o.timeout = absl::GetFlag(FLAGS_timeout);
   o.output = absl::GetFlag(FLAGS_output);
+  o.wide = absl::GetFlag(FLAGS_wide);
   o.token = absl::GetFlag(FLAGS_token);
   o.token_file = absl::GetFlag(FLAGS_token_file);
   o.tls = absl::GetFlag(FLAGS_tls);

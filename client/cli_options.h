@@ -27,6 +27,8 @@ struct CliOptions {
   bool tls = false;
   // --tls_ca_file: PEM roots to verify the gateway with; empty: system roots.
   std::string tls_ca_file;
+  // --wide: table cells stay whole even when stdout is a narrower terminal.
+  bool wide = false;
 
   // --project_id, --host_id, --host_name, --host_ip, --enterprise_project_id:
   // the request's string fields, passed through unchanged.

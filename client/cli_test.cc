@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "client/cli_flags.h"
+#include "client/terminal_text.h"
 #include "common/flags_usage.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -373,6 +374,73 @@ TEST_F(CliTest, StreamDrawsProgressOnlyOnATerminal) {
   EXPECT_TRUE(absl::StrContains(err_, "100%  2 pages  3/3 ports")) << err_;
   EXPECT_TRUE(absl::EndsWith(err_, "\r\x1b[K")) << err_;  // Erased at the end.
   EXPECT_FALSE(absl::StrContains(out_, "\x1b")) << out_;
+}
+
+constexpr char kLongPath[] = "/usr/lib/x86_64-linux-gnu/openssh/libexec/a/very/deep/tree/sshd";
+
+// Every line of `text` fits in `columns` display columns.
+void ExpectLinesFit(const std::string& text, std::size_t columns) {
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    EXPECT_LE(DisplayWidth(line), columns) << line;
+  }
+}
+
+TEST_F(CliTest, ListOnATerminalShortensTheTableToItsWidthUnlessWide) {
+  service_.list = [](ListPortsResponse* response) {
+    response->set_total_num(2);
+    *response->add_data_list() = MakePort(22, kLongPath);
+    *response->add_data_list() = MakePort(8080, "/opt/\U0001F680");
+    return grpc::Status::OK;
+  };
+  env_.stdout_is_terminal = true;
+  env_.terminal_columns = 60;
+  EXPECT_EQ(Run({"list", target_, "--host_id=h"}), 0) << err_;
+  EXPECT_EQ(out_,
+            "PORT  TYPE  STATUS  LADDR     PID  PATH            CONTAINER\n"
+            "  22  tcp   normal  0.0.0.0   122  /usr/lib…/sshd  -\n"
+            "8080  tcp   normal  0.0.0.0  8180  /opt/\U0001F680         -\n"
+            "2 of 2 ports (offset 0)\n");
+  ExpectLinesFit(out_, 60);
+
+  EXPECT_EQ(Run({"list", target_, "--host_id=h", "--wide"}), 0) << err_;
+  EXPECT_TRUE(absl::StrContains(out_, kLongPath)) << out_;
+  EXPECT_FALSE(absl::StrContains(out_, "…")) << out_;
+
+  EXPECT_EQ(Run({"list", target_, "--host_id=h", "--output=json"}), 0) << err_;
+  EXPECT_TRUE(absl::StrContains(out_, kLongPath)) << out_;
+
+  env_.stdout_is_terminal = false;  // A pipe or a file: whole cells.
+  EXPECT_EQ(Run({"list", target_, "--host_id=h"}), 0) << err_;
+  EXPECT_TRUE(absl::StrContains(out_, kLongPath)) << out_;
+}
+
+TEST_F(CliTest, StreamOnATerminalShortensTheTableToItsWidthUnlessWide) {
+  service_.stream = [](grpc::ServerContext*, StreamWriter* writer) {
+    writer->Write(MakePage(0, 1, 2));
+    StreamPortsResponse page = MakePage(1, 1, 2);
+    page.mutable_ports(0)->set_path(kLongPath);
+    page.mutable_ports(0)->set_laddr("2001:0db8:85a3:0000:0000:8a2e:0370:7334");
+    writer->Write(page);
+    return grpc::Status::OK;
+  };
+  env_.stdout_is_terminal = true;
+  env_.terminal_columns = 64;
+  EXPECT_EQ(Run({"stream", target_, "--host_id=h"}), 0) << err_;
+  ExpectLinesFit(out_, 64);
+  EXPECT_TRUE(absl::StrContains(out_, "…/sshd")) << out_;
+  EXPECT_TRUE(absl::StrContains(out_, "  2001:")) << out_;
+  EXPECT_TRUE(absl::StrContains(out_, ":7334  ")) << out_;
+
+  EXPECT_EQ(Run({"stream", target_, "--host_id=h", "--wide"}), 0) << err_;
+  EXPECT_TRUE(absl::StrContains(out_, kLongPath)) << out_;
+  EXPECT_TRUE(absl::StrContains(out_, "2001:0db8:85a3:0000:0000:8a2e:0370:7334")) << out_;
+}
+
+TEST_F(CliTest, WideIsInTheUsageOfListAndStream) {
+  EXPECT_EQ(Run({"list", "--help"}), 0);
+  EXPECT_TRUE(absl::StrContains(out_, "  --wide ")) << out_;
+  EXPECT_EQ(Run({"stream", "--help"}), 0);
+  EXPECT_TRUE(absl::StrContains(out_, "  --wide ")) << out_;
 }
 
 }  // namespace

@@ -12,10 +12,11 @@ const std::vector<CommandSpec>& AllCommands() {
           .summary = "Prints one page of a server's open ports (PortService.ListPorts).",
           .details = "Output: an aligned table and the line `N of TOTAL ports (offset O)`, or\n"
                      "with --output=json the ListPortsResponse as JSON (proto field names).\n"
-                     "--timeout is the deadline of the call.",
+                     "On a terminal, long table cells are shortened with … to fit its width\n"
+                     "(--wide keeps them whole). --timeout is the deadline of the call.",
           .flags = {"target", "host_id", "project_id", "host_name", "host_ip", "port", "type",
                     "status", "category", "enterprise_project_id", "limit", "offset", "output",
-                    "timeout", "token_file", "token", "tls", "tls_ca_file"},
+                    "wide", "timeout", "token_file", "token", "tls", "tls_ca_file"},
       },
       {
           .name = "stream",
@@ -23,12 +24,14 @@ const std::vector<CommandSpec>& AllCommands() {
           .summary = "Prints all of a server's open ports as the pages arrive "
                      "(PortService.StreamPorts).",
           .details = "Output: table rows, or with --output=jsonl one JSON object per port and\n"
-                     "line. When stderr is a terminal a progress line is drawn there. --timeout\n"
-                     "is the longest wait for the next page. If the walk fails, the error is\n"
-                     "followed by the command that resumes it (--start_offset=<resumeOffset>).",
+                     "line. On a terminal, long table cells are shortened with … to fit its\n"
+                     "width (--wide keeps them whole). When stderr is a terminal a progress\n"
+                     "line is drawn there. --timeout is the longest wait for the next page.\n"
+                     "If the walk fails, the error is followed by the command that resumes it\n"
+                     "(--start_offset=<resumeOffset>).",
           .flags = {"target", "host_id", "project_id", "host_name", "host_ip", "port", "type",
                     "status", "category", "enterprise_project_id", "page_size", "start_offset",
-                    "output", "timeout", "token_file", "token", "tls", "tls_ca_file"},
+                    "output", "wide", "timeout", "token_file", "token", "tls", "tls_ca_file"},
       },
   };
   return *kCommands;

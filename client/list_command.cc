@@ -14,7 +14,7 @@ namespace hss::client {
 
 int RunList(hss::ports::v1::PortService::StubInterface& stub,
             const hss::ports::v1::ListPortsRequest& request, const CallSettings& settings,
-            OutputFormat format, std::ostream& out, std::ostream& err) {
+            OutputFormat format, std::ostream& out, std::ostream& err, std::size_t table_width) {
   grpc::ClientContext context;
   AddAuthMetadata(settings, context);
   SetDeadline(settings.timeout, context);
@@ -26,7 +26,8 @@ int RunList(hss::ports::v1::PortService::StubInterface& stub,
   }
 
   if (format == OutputFormat::kTable) {
-    out << FormatPortTable(response.data_list(), response.total_num(), request.offset());
+    out << FormatPortTable(response.data_list(), response.total_num(), request.offset(),
+                           table_width);
   } else {
     absl::StatusOr<std::string> json = MessageToJson(response, JsonLayout::kMultiLine);
     if (!json.ok()) {

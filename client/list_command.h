@@ -3,6 +3,7 @@
 
 // `hss-ports list`: one ListPorts call.
 
+#include <cstddef>
 #include <ostream>
 
 #include "client/call_settings.h"
@@ -13,11 +14,13 @@ namespace hss::client {
 
 // Calls ListPorts with `request` and writes the page to `out` as a table
 // (with the footer `N of TOTAL ports (offset O)`) or, for kJson, as the
-// response's JSON. On failure writes FormatRpcError to `err`. Returns an
-// ExitCode: kExitOk, or kExitRpcError if the call or the output failed.
+// response's JSON. Table lines are fitted to `table_width` display columns
+// (PortTable; 0: cells stay whole). On failure writes FormatRpcError to `err`.
+// Returns an ExitCode: kExitOk, or kExitRpcError if the call or the output
+// failed.
 int RunList(hss::ports::v1::PortService::StubInterface& stub,
             const hss::ports::v1::ListPortsRequest& request, const CallSettings& settings,
-            OutputFormat format, std::ostream& out, std::ostream& err);
+            OutputFormat format, std::ostream& out, std::ostream& err, std::size_t table_width = 0);
 
 }  // namespace hss::client
 

@@ -24,7 +24,12 @@ int main(int argc, char** argv) {
   if (const char* token = std::getenv(std::string(hss::client::kAuthTokenEnvVar).c_str())) {
     env.auth_token = token;
   }
+  env.stdout_is_terminal = isatty(STDOUT_FILENO) == 1;
   env.stderr_is_terminal = isatty(STDERR_FILENO) == 1;
-  if (env.stderr_is_terminal) env.terminal_columns = TerminalColumns(STDERR_FILENO);
+  if (env.stdout_is_terminal) {
+    env.terminal_columns = TerminalColumns(STDOUT_FILENO);
+  } else if (env.stderr_is_terminal) {
+    env.terminal_columns = TerminalColumns(STDERR_FILENO);
+  }
   return hss::client::RunCli(argc, argv, env, std::cout, std::cerr);
 }

@@ -9,8 +9,8 @@
 
 namespace hss::client {
 
-// The canonical name of `code`, e.g. "NOT_FOUND"; "CODE(<n>)" for a number
-// outside the gRPC code set.
+// The canonical name of `code` (absl::StatusCodeToString), e.g. "NOT_FOUND";
+// "CODE(<n>)" for a number outside the gRPC code set.
 std::string StatusCodeName(grpc::StatusCode code);
 
 // Formats a failed call as printed to stderr, every line ending in '\n':

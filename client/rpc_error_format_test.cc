@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "client/error_details.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -45,7 +47,20 @@ TEST(StatusCodeNameTest, NamesEveryCode) {
   EXPECT_EQ(StatusCodeName(grpc::StatusCode::DEADLINE_EXCEEDED), "DEADLINE_EXCEEDED");
   EXPECT_EQ(StatusCodeName(grpc::StatusCode::RESOURCE_EXHAUSTED), "RESOURCE_EXHAUSTED");
   EXPECT_EQ(StatusCodeName(grpc::StatusCode::UNAUTHENTICATED), "UNAUTHENTICATED");
+  EXPECT_EQ(StatusCodeName(grpc::StatusCode::DATA_LOSS), "DATA_LOSS");
   EXPECT_EQ(StatusCodeName(static_cast<grpc::StatusCode>(42)), "CODE(42)");
+  EXPECT_EQ(StatusCodeName(static_cast<grpc::StatusCode>(-1)), "CODE(-1)");
+}
+
+TEST(StatusCodeNameTest, EveryGrpcCodeHasItsOwnCanonicalName) {
+  std::set<std::string> names;
+  for (int code = grpc::StatusCode::OK; code <= grpc::StatusCode::UNAUTHENTICATED; ++code) {
+    const std::string name = StatusCodeName(static_cast<grpc::StatusCode>(code));
+    EXPECT_FALSE(name.empty()) << code;
+    EXPECT_FALSE(absl::StartsWith(name, "CODE(")) << code << ": " << name;
+    names.insert(name);
+  }
+  EXPECT_EQ(names.size(), 17u);
 }
 
 TEST(FormatRpcErrorTest, WithoutDetails) {

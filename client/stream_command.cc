@@ -66,7 +66,7 @@ int RunStream(hss::ports::v1::PortService::StubInterface& stub,
   AddAuthMetadata(settings, context);
   const absl::Time start = absl::Now();
   ProgressBar progress_bar(err, ui.progress, ui.columns);
-  PortTable table;
+  PortTable table(ui.table_width);
   StreamProgress progress;
   std::optional<std::int32_t> next_offset;  // After the last page received.
   bool output_failed = false;

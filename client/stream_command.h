@@ -3,6 +3,7 @@
 
 // `hss-ports stream`: one StreamPorts call, printed as it arrives.
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <ostream>
@@ -20,6 +21,9 @@ struct StreamUi {
   bool progress = false;
   // The terminal's width for the progress line; 0 if unknown.
   int columns = 0;
+  // The display columns table lines are fitted to (PortTable); 0: cells stay
+  // whole.
+  std::size_t table_width = 0;
   // Returns the shell command that resumes the walk at a start offset.
   std::function<std::string(std::int32_t)> resume_command;
   // The command line had --token, which the resume command leaves out.

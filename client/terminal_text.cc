@@ -1,8 +1,12 @@
 #include "client/terminal_text.h"
 
+#include <uniwidth.h>
+
 #include <cstdint>
 #include <optional>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace hss::client {
@@ -49,28 +53,77 @@ std::optional<CodePoint> DecodeUtf8(absl::string_view text) {
   return CodePoint{value, length};
 }
 
+// The columns code point `c` takes, from libunistring's tables. With a non-CJK
+// encoding, East Asian ambiguous characters are narrow. Control characters
+// (uc_width -1), which EscapeForTerminal never leaves, count 0.
+std::size_t CodePointWidth(char32_t c) {
+  const int width = uc_width(c, "UTF-8");
+  return width > 0 ? static_cast<std::size_t>(width) : 0;
+}
+
+// What a terminal draws in one place: a code point with the zero-width code
+// points (combining marks, joiners) after it, or one invalid byte.
+struct Glyph {
+  // Byte offsets in the text: [begin, end).
+  std::size_t begin;
+  std::size_t end;
+  // Display columns.
+  std::size_t width;
+};
+
+std::vector<Glyph> Glyphs(absl::string_view text) {
+  std::vector<Glyph> glyphs;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::optional<CodePoint> cp = DecodeUtf8(text.substr(pos));
+    const std::size_t length = cp ? cp->length : 1;
+    const std::size_t width = cp ? CodePointWidth(cp->value) : 1;
+    if (width == 0 && !glyphs.empty()) {
+      glyphs.back().end = pos + length;
+    } else {
+      glyphs.push_back({pos, pos + length, width});
+    }
+    pos += length;
+  }
+  return glyphs;
+}
+
+// Where a run of whole glyphs starts or ends, and its display width.
+struct Cut {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::size_t width = 0;
+};
+
+// The longest run of glyphs from the start no wider than `width`.
+Cut Prefix(const std::vector<Glyph>& glyphs, std::size_t width) {
+  Cut cut;
+  for (const Glyph& glyph : glyphs) {
+    if (cut.width + glyph.width > width) break;
+    cut.width += glyph.width;
+    cut.end = glyph.end;
+  }
+  return cut;
+}
+
+// The longest run of glyphs up to the end no wider than `width`.
+Cut Suffix(const std::vector<Glyph>& glyphs, std::size_t width) {
+  Cut cut;
+  cut.begin = glyphs.empty() ? 0 : glyphs.back().end;
+  cut.end = cut.begin;
+  for (auto it = glyphs.rbegin(); it != glyphs.rend(); ++it) {
+    if (cut.width + it->width > width) break;
+    cut.width += it->width;
+    cut.begin = it->begin;
+  }
+  return cut;
+}
+
+constexpr absl::string_view kEllipsis = "\u2026";  // "…", one column.
+
 bool IsBidiControl(char32_t c) {
   return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E ||
          c == 0x200F || c == 0x061C;
-}
-
-bool IsZeroWidth(char32_t c) {
-  return (c >= 0x0300 && c <= 0x036F) || (c >= 0x0483 && c <= 0x0489) ||
-         (c >= 0x0591 && c <= 0x05BD) || (c >= 0x0610 && c <= 0x061A) ||
-         (c >= 0x064B && c <= 0x065F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
-         (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x200B && c <= 0x200D) ||
-         (c >= 0x20D0 && c <= 0x20FF) || (c >= 0xFE00 && c <= 0xFE0F) ||
-         (c >= 0xFE20 && c <= 0xFE2F) || c == 0xFEFF || (c >= 0xE0100 && c <= 0xE01EF);
-}
-
-bool IsWide(char32_t c) {
-  return (c >= 0x1100 && c <= 0x115F) || c == 0x2329 || c == 0x232A ||
-         (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) || (c >= 0xAC00 && c <= 0xD7A3) ||
-         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE10 && c <= 0xFE19) ||
-         (c >= 0xFE30 && c <= 0xFE6F) || (c >= 0xFF00 && c <= 0xFF60) ||
-         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
-         (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x2FFFD) ||
-         (c >= 0x30000 && c <= 0x3FFFD);
 }
 
 }  // namespace
@@ -113,14 +166,43 @@ std::size_t DisplayWidth(absl::string_view text) {
       text.remove_prefix(1);
       continue;
     }
-    if (IsWide(cp->value)) {
-      width += 2;
-    } else if (!IsZeroWidth(cp->value)) {
-      width += 1;
-    }
+    width += CodePointWidth(cp->value);
     text.remove_prefix(cp->length);
   }
   return width;
+}
+
+std::string Ellipsize(absl::string_view text, std::size_t width, EllipsisAt where) {
+  const std::vector<Glyph> glyphs = Glyphs(text);
+  std::size_t total = 0;
+  for (const Glyph& glyph : glyphs) total += glyph.width;
+  if (total <= width) return std::string(text);
+  if (width == 0) return "";
+  const std::size_t budget = width - 1;  // The rest is the ellipsis's.
+  switch (where) {
+    case EllipsisAt::kEnd:
+      return absl::StrCat(text.substr(0, Prefix(glyphs, budget).end), kEllipsis);
+    case EllipsisAt::kMiddle: {
+      const Cut head = Prefix(glyphs, (budget + 1) / 2);
+      const Cut tail = Suffix(glyphs, budget - head.width);
+      return absl::StrCat(text.substr(0, head.end), kEllipsis, text.substr(tail.begin));
+    }
+    case EllipsisAt::kPath: {
+      const std::size_t slash = text.find_last_of("/\\");  // Unix or Windows.
+      if (slash != absl::string_view::npos) {
+        const absl::string_view file = text.substr(slash);  // "/sshd".
+        const std::size_t file_width = DisplayWidth(file);
+        if (file_width <= budget) {
+          // The start is narrower than the text before the slash (the text
+          // does not fit), so it ends before the slash.
+          const Cut head = Prefix(glyphs, budget - file_width);
+          return absl::StrCat(text.substr(0, head.end), kEllipsis, file);
+        }
+      }
+      return absl::StrCat(kEllipsis, text.substr(Suffix(glyphs, budget).begin));
+    }
+  }
+  return std::string(text);
 }
 
 }  // namespace hss::client

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
-  libcurl4-openssl-dev libssl-dev rapidjson-dev libcpp-httplib-dev libjemalloc-dev
+  libcurl4-openssl-dev libssl-dev rapidjson-dev libcpp-httplib-dev libjemalloc-dev libunistring-dev
   libgtest-dev libgmock-dev
   python3-grpcio python3-protobuf
   curl ca-certificates procps

@@ -60,70 +60,116 @@ void ResolveProject(const PortServiceOptions& options, const std::string& reques
   }
 }
 
-// One ListPorts call: validate, fetch one page, finish.
-class ListPortsReactor final : public grpc::ServerUnaryReactor {
+// A cancellation this close before the deadline counts as the deadline: the
+// clock gRPC's deadline timer runs on and absl::Now() may differ slightly.
+constexpr absl::Duration kDeadlineClockSlack = absl::Milliseconds(1);
+
+// The status of a call that gRPC cancelled (OnCancel): the caller's deadline
+// passed, or the caller (or the server's shutdown) cancelled it.
+absl::Status CallerCancelledStatus(const CallContext& call) {
+  if (absl::Now() >= call.deadline - kDeadlineClockSlack) {
+    return MakeError(absl::StatusCode::kDeadlineExceeded,
+                     "the caller's deadline expired before the call ended", "DEADLINE_EXCEEDED");
+  }
+  return MakeError(absl::StatusCode::kCancelled, "the caller cancelled the call", "CANCELLED");
+}
+
+// One ListPorts call: validate, fetch one page, finish. Owned by itself from
+// Start() to OnDone(); the project resolver and the upstream hold only weak
+// references, so an answer that arrives after the call ended finds nothing.
+// Whichever of the upstream answer and OnCancel comes first finishes the call.
+class ListPortsReactor final : public grpc::ServerUnaryReactor,
+                               public std::enable_shared_from_this<ListPortsReactor> {
  public:
   ListPortsReactor(const PortServiceOptions& options, grpc::CallbackServerContext* context,
                    const ListPortsRequest* request, ListPortsResponse* response)
       : options_(options),
-        request_(request),
+        request_(*request),
         response_(response),
         call_(MakeCallContext(options, *context)),
         start_(absl::Now()) {}
 
-  void Start(PortsConnection& connection) {
-    ResolveProject(options_, request_->project_id(), call_,
-                   [this, &connection](absl::StatusOr<std::string> project) {
+  void Start(const std::shared_ptr<PortsConnection>& connection) {
+    self_ = shared_from_this();
+    std::weak_ptr<ListPortsReactor> weak = self_;
+    ResolveProject(options_, request_.project_id(), call_,
+                   [weak, connection](absl::StatusOr<std::string> project) {
+                     auto self = weak.lock();
+                     if (self == nullptr) return;  // The call ended meanwhile.
                      if (!project.ok()) {
-                       Done(project.status());
+                       self->Done(project.status());
                        return;
                      }
-                     Fetch(connection, *project);
+                     self->Fetch(*connection, *project);
                    });
   }
 
-  void OnCancel() override { call_.cancellation->Cancel(); }
-  void OnDone() override { delete this; }
+  // The caller is gone (or its deadline passed): the upstream work is
+  // cancelled and the call ends now, without waiting for it to report back.
+  void OnCancel() override {
+    call_.cancellation->Cancel();
+    Done(CallerCancelledStatus(call_));
+  }
+
+  // Runs after every other reaction has returned, possibly on another thread.
+  // Taking mu_ orders this reactor's destruction after the last Done() (which
+  // ran under mu_) in a way ThreadSanitizer sees: gRPC's own hand-off to
+  // OnDone goes through libgrpc++'s uninstrumented atomics.
+  void OnDone() override {
+    { absl::MutexLock lock(&mu_); }
+    self_.reset();
+  }
 
  private:
   void Fetch(PortsConnection& connection, const std::string& project_id) {
-    if (absl::Status status = ValidateListPortsRequest(*request_, project_id); !status.ok()) {
+    if (absl::Status status = ValidateListPortsRequest(request_, project_id); !status.ok()) {
       Done(std::move(status));
       return;
     }
-    connection.AsyncListPorts(call_, project_id, *request_, [this](absl::StatusOr<PortsPage> page) {
-      if (!page.ok()) {
-        Done(page.status());
-        return;
+    if (call_.cancellation->cancelled()) return;  // OnCancel finished the call.
+    std::weak_ptr<ListPortsReactor> weak = weak_from_this();
+    connection.AsyncListPorts(call_, project_id, request_, [weak](absl::StatusOr<PortsPage> page) {
+      if (auto self = weak.lock()) {
+        if (page.ok()) {
+          self->Done(absl::OkStatus(), &*page);
+        } else {
+          self->Done(page.status());
+        }
       }
-      http_status_ = page->http_status;
-      request_id_ = std::move(page->request_id);
-      *response_ = std::move(page->response);
-      Done(absl::OkStatus());
     });
   }
 
-  void Done(absl::Status status) {
-    if (!status.ok()) {
-      if (auto info = GetErrorInfo(status)) {
-        const auto& meta = info->metadata();
-        if (auto it = meta.find(std::string(kMetaHttpStatus)); it != meta.end()) {
-          http_status_ = std::atoi(it->second.c_str());
-        }
-        if (auto it = meta.find(std::string(kMetaUpstreamRequestId)); it != meta.end()) {
-          request_id_ = it->second;
-        }
+  // Finishes the call with `status` (and, when OK, `page` as the response),
+  // unless it was finished already.
+  void Done(absl::Status status, PortsPage* page = nullptr) {
+    absl::MutexLock lock(&mu_);
+    if (finished_) return;
+    finished_ = true;
+    // Only the first Done() gets here: response_ is gRPC's after Finish().
+    int http_status = 0;
+    std::string request_id;
+    if (page != nullptr) {
+      http_status = page->http_status;
+      request_id = std::move(page->request_id);
+      *response_ = std::move(page->response);
+    } else if (auto info = GetErrorInfo(status)) {
+      const auto& meta = info->metadata();
+      if (auto it = meta.find(std::string(kMetaHttpStatus)); it != meta.end()) {
+        http_status = std::atoi(it->second.c_str());
+      }
+      if (auto it = meta.find(std::string(kMetaUpstreamRequestId)); it != meta.end()) {
+        request_id = it->second;
       }
     }
     if (options_.log_calls) {
       CallRecord record;
       record.method = "ListPorts";
-      record.host_id = request_->host_id();
+      record.host_id = request_.host_id();
       record.status = status;
-      record.http_status = http_status_;
+      record.http_status = http_status;
       record.latency = absl::Now() - start_;
-      record.request_id = request_id_;
-      record.pages = http_status_ != 0 ? 1 : 0;
+      record.request_id = request_id;
+      record.pages = http_status != 0 ? 1 : 0;
       record.ports = status.ok() ? response_->data_list_size() : 0;
       WriteLogLine(FormatCallRecord(record, absl::Now()));
     }
@@ -131,12 +177,15 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor {
   }
 
   const PortServiceOptions& options_;
-  const ListPortsRequest* const request_;
+  // A copy: an upstream answer may still be running when gRPC frees the call.
+  const ListPortsRequest request_;
   ListPortsResponse* const response_;
   CallContext call_;
   const absl::Time start_;
-  int http_status_ = 0;
-  std::string request_id_;
+  std::shared_ptr<ListPortsReactor> self_;
+
+  absl::Mutex mu_;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 // The ListPortsRequest that fetches the pages of a StreamPorts walk (without limit/offset).
@@ -156,7 +205,9 @@ ListPortsRequest WalkQuery(const StreamPortsRequest& r) {
 
 // One StreamPorts call: walks the pages and writes each one, one write at a time.
 // Shared ownership keeps it alive while a walk notification is running; gRPC's
-// OnDone drops the self-reference.
+// OnDone drops the self-reference. The project resolver and the walk hold only
+// weak references, so neither keeps a call that ended alive. OnCancel ends the
+// call at once, whatever it is waiting for (the project, a page, a write).
 class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResponse>,
                                  public std::enable_shared_from_this<StreamPortsReactor> {
  public:
@@ -170,16 +221,19 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
         call_(MakeCallContext(options, *context)),
         start_(absl::Now()) {}
 
-  void Start(PortsConnection& connection) {
+  void Start(const std::shared_ptr<PortsConnection>& connection) {
     self_ = shared_from_this();
+    std::weak_ptr<StreamPortsReactor> weak = self_;
     ResolveProject(options_, request_.project_id(), call_,
-                   [self = self_, &connection](absl::StatusOr<std::string> project) {
+                   [weak, connection](absl::StatusOr<std::string> project) {
+                     auto self = weak.lock();
+                     if (self == nullptr) return;  // The call ended meanwhile.
                      if (!project.ok()) {
                        absl::MutexLock lock(&self->mu_);
                        self->FinishLocked(project.status());
                        return;
                      }
-                     self->Walk(connection, *project);
+                     self->Walk(*connection, *project);
                    });
   }
 
@@ -189,6 +243,7 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
       FinishLocked(std::move(status));
       return;
     }
+    if (call_.cancellation->cancelled()) return;  // OnCancel finished the call.
     const int page_size = request_.page_size() == 0 ? kDefaultPageSize : request_.page_size();
     std::weak_ptr<StreamPortsReactor> weak = weak_from_this();
     auto walk = connection.NewWalk(call_, project_id, WalkQuery(request_), page_size,
@@ -213,9 +268,23 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
     Pump();
   }
 
-  void OnCancel() override { call_.cancellation->Cancel(); }
+  // The caller is gone (or its deadline passed): the walk (or the project
+  // lookup's waiter) is cancelled, and the call ends now without waiting for
+  // fetches in flight to report back.
+  void OnCancel() override {
+    call_.cancellation->Cancel();
+    absl::MutexLock lock(&mu_);
+    FinishLocked(CallerCancelledStatus(call_));
+  }
 
-  void OnDone() override { self_.reset(); }
+  // Runs after every other reaction has returned, possibly on another thread.
+  // Taking mu_ orders this reactor's destruction after the last reaction
+  // (each ends by releasing mu_) in a way ThreadSanitizer sees: gRPC's own
+  // hand-off to OnDone goes through libgrpc++'s uninstrumented atomics.
+  void OnDone() override {
+    { absl::MutexLock lock(&mu_); }
+    self_.reset();
+  }
 
  private:
   // Moves the stream forward: writes the next page if no write is outstanding,
@@ -231,9 +300,11 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
     do {
       pump_again_ = false;
       if (finished_ || writing_ || walk_ == nullptr) break;
+      std::shared_ptr<PageWalk> walk = walk_;
       mu_.Unlock();
-      PageWalk::Step step = walk_->Next();
+      PageWalk::Step step = walk->Next();
       mu_.Lock();
+      if (finished_) break;  // OnCancel finished the call meanwhile.
       if (step.kind == PageWalk::Step::kPage) {
         ports_ += step.page.ports_size();
         current_ = std::move(step.page);
@@ -304,15 +375,15 @@ PortService::PortService(PortServiceOptions options, std::shared_ptr<PortsConnec
 grpc::ServerUnaryReactor* PortService::ListPorts(grpc::CallbackServerContext* context,
                                                  const ListPortsRequest* request,
                                                  ListPortsResponse* response) {
-  auto* reactor = new ListPortsReactor(options_, context, request, response);
-  reactor->Start(*connection_);
-  return reactor;
+  auto reactor = std::make_shared<ListPortsReactor>(options_, context, request, response);
+  reactor->Start(connection_);
+  return reactor.get();
 }
 
 grpc::ServerWriteReactor<StreamPortsResponse>* PortService::StreamPorts(
     grpc::CallbackServerContext* context, const StreamPortsRequest* request) {
   auto reactor = std::make_shared<StreamPortsReactor>(options_, context, request);
-  reactor->Start(*connection_);
+  reactor->Start(connection_);
   return reactor.get();
 }
 

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "server/http/curl_status.h"
 #include "server/http/upstream_error.h"
 #include "server/rest/hss_stub.h"
@@ -42,6 +43,7 @@ class FakeHssStub : public HssStub {
       absl::MutexLock lock(&mu_);
       contexts_.push_back(context);
       requests_.push_back(request);
+      project_ids_.push_back(project_id);
       if (!script_.empty()) {
         scripted = std::move(script_.front());
         script_.pop_front();
@@ -89,6 +91,18 @@ class FakeHssStub : public HssStub {
     return pending_.size();
   }
 
+  // Waits until at least `n` calls are waiting for Answer(); returns false if
+  // that did not happen within `timeout`.
+  bool AwaitPending(std::size_t n, absl::Duration timeout = absl::Seconds(10)) {
+    struct Want {
+      FakeHssStub* stub;
+      std::size_t n;
+    } want{this, n};
+    bool (*ready)(Want*) = [](Want* w) { return w->stub->pending_.size() >= w->n; };
+    absl::MutexLock lock(&mu_);
+    return mu_.AwaitWithTimeout(absl::Condition(ready, &want), timeout);
+  }
+
   // The context of call `i` (0 = first).
   CallContext context(std::size_t i) {
     absl::MutexLock lock(&mu_);
@@ -101,12 +115,19 @@ class FakeHssStub : public HssStub {
     return requests_.at(i);
   }
 
+  // The project id of call `i` (0 = first).
+  std::string project_id(std::size_t i) {
+    absl::MutexLock lock(&mu_);
+    return project_ids_.at(i);
+  }
+
  private:
   absl::Mutex mu_;
   std::deque<absl::StatusOr<PortsPage>> script_ ABSL_GUARDED_BY(mu_);
   std::deque<Pending> pending_ ABSL_GUARDED_BY(mu_);
   std::vector<CallContext> contexts_ ABSL_GUARDED_BY(mu_);
   std::vector<hss::ports::v1::ListPortsRequest> requests_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> project_ids_ ABSL_GUARDED_BY(mu_);
 };
 
 // A page of `ports` ports (numbered from 1) of a host with `total` ports.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "server/http/http_transport.h"
 
 namespace hss::gateway {
@@ -72,6 +73,18 @@ class FakeHttpTransport : public HttpTransport {
   std::size_t pending() const {
     absl::MutexLock lock(&mu_);
     return pending_.size();
+  }
+
+  // Waits until at least `n` requests are pending; returns false if that did
+  // not happen within `timeout`.
+  bool AwaitPending(std::size_t n, absl::Duration timeout = absl::Seconds(10)) const {
+    struct Want {
+      const FakeHttpTransport* transport;
+      std::size_t n;
+    } want{this, n};
+    bool (*ready)(Want*) = [](Want* w) { return w->transport->pending_.size() >= w->n; };
+    absl::MutexLock lock(&mu_);
+    return mu_.AwaitWithTimeout(absl::Condition(ready, &want), timeout);
   }
 
   // The oldest pending request (which must exist).
