@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/utf8.h"
 
 namespace hss::client {
 namespace {
@@ -18,39 +19,12 @@ struct CodePoint {
   std::size_t length;
 };
 
-// Decodes the UTF-8 sequence at the start of `text`; nullopt if it is not a
-// valid, shortest-form encoding of a Unicode scalar value.
+// Decodes the UTF-8 sequence at the start of `text` (common/utf8.h); nullopt
+// if it is not a valid, shortest-form encoding of a Unicode scalar value.
 std::optional<CodePoint> DecodeUtf8(absl::string_view text) {
-  const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
-  const std::uint8_t lead = byte(0);
-  if (lead < 0x80) return CodePoint{lead, 1};
-  std::size_t length;
-  char32_t value;
-  char32_t min_value;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-    value = lead & 0x1F;
-    min_value = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-    value = lead & 0x0F;
-    min_value = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-    value = lead & 0x07;
-    min_value = 0x10000;
-  } else {
-    return std::nullopt;
-  }
-  if (text.size() < length) return std::nullopt;
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(i) & 0xC0) != 0x80) return std::nullopt;
-    value = (value << 6) | (byte(i) & 0x3F);
-  }
-  if (value < min_value || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
-    return std::nullopt;
-  }
-  return CodePoint{value, length};
+  const hss::Utf8Char ch = hss::DecodeUtf8(text, 0);
+  if (ch.length == 0) return std::nullopt;
+  return CodePoint{ch.code_point, ch.length};
 }
 
 // The columns code point `c` takes, from libunistring's tables. With a non-CJK
