@@ -180,6 +180,10 @@ absl::StatusOr<FaultRule> ParseRule(const Value& v) {
     } else if (name == "extra_rows") {
       s = GetInt(f, name, 0, e.extra_rows);
       if (s.ok() && e.extra_rows > kMaxExtraRows) s = FieldError(name, "at most 1000000");
+    } else if (name == "total_num") {
+      int64_t total = 0;
+      s = GetInt(f, name, 0, total);
+      e.total_num = total;
     } else if (name == "empty_records") {
       s = GetInt(f, name, 0, e.empty_records);
       if (s.ok() && e.empty_records > kMaxGenerated) s = FieldError(name, "at most 100000000");
@@ -213,8 +217,8 @@ void MergeSoft(const FaultEffect& from, FaultEffect& into) {
 
 bool FaultEffect::hard() const {
   return status || raw_body || drop_connection || reset_connection || truncate_body ||
-         malformed_body || oversized_body_bytes > 0 || extra_rows > 0 || empty_records > 0 ||
-         nested_depth > 0;
+         malformed_body || oversized_body_bytes > 0 || extra_rows > 0 || total_num ||
+         empty_records > 0 || nested_depth > 0;
 }
 
 absl::StatusOr<std::vector<FaultRule>> ParseFaultRules(std::string_view json) {
@@ -327,6 +331,10 @@ std::string FaultRuleToJson(const FaultRule& rule) {
   if (e.oversized_body_bytes) {
     w.Key("oversized_body_bytes");
     w.Int64(e.oversized_body_bytes);
+  }
+  if (e.total_num) {
+    w.Key("total_num");
+    w.Int64(*e.total_num);
   }
   for (const auto& [key, value] : {std::pair<const char*, int64_t>{"extra_rows", e.extra_rows},
                                    {"empty_records", e.empty_records},

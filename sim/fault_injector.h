@@ -14,7 +14,7 @@
 //    "retry_after": "2", "headers": {"X-Foo": "bar"}, "latency_ms": 100,
 //    "drop_connection": true, "reset_connection": true, "truncate_body": true,
 //    "malformed_body": true, "oversized_body_bytes": 10485760,
-//    "extra_rows": 50, "empty_records": 2000000, "nested_depth": 100000}
+//    "extra_rows": 50, "total_num": 1500, "empty_records": 2000000, "nested_depth": 100000}
 //
 // Matching: every present `match` field must equal the request's raw query value (offset and
 // category compare against their defaults 0 / "host" when absent; limit against 10);
@@ -87,6 +87,8 @@ struct FaultEffect {
   // Answer the real page with this many rows more than `limit` asked for (total_num stays
   // true; parameters are validated as usual; 0 = off, at most 1,000,000).
   int64_t extra_rows = 0;
+  // Answer the real page but report this total_num (a host that changes between pages).
+  std::optional<int64_t> total_num;
   // Answer 200 `{"total_num":N,"data_list":[{},{},...]}` with N empty records (0 = off, at most
   // 100,000,000).
   int64_t empty_records = 0;

@@ -176,21 +176,22 @@ TEST(FaultInjectorTest, SoftRulesCombineWithTheFirstHardRule) {
 }
 
 TEST(FaultInjectorTest, ParsesGeneratedBodies) {
-  const FaultRule rule =
-      OnlyRule(R"({"extra_rows": 50, "empty_records": 2000000, "nested_depth": 100000})");
+  const FaultRule rule = OnlyRule(R"({"extra_rows": 50, "total_num": 7, "empty_records": 2000000,
+                   "nested_depth": 100000})");
   EXPECT_EQ(rule.effect.extra_rows, 50);
+  EXPECT_EQ(rule.effect.total_num, 7);
   EXPECT_EQ(rule.effect.empty_records, 2000000);
   EXPECT_EQ(rule.effect.nested_depth, 100000);
   EXPECT_TRUE(rule.effect.hard());
-  for (const char* one :
-       {R"({"extra_rows": 1})", R"({"empty_records": 1})", R"({"nested_depth": 1})"}) {
+  for (const char* one : {R"({"extra_rows": 1})", R"({"total_num": 0})", R"({"empty_records": 1})",
+                          R"({"nested_depth": 1})"}) {
     EXPECT_TRUE(OnlyRule(one).effect.hard()) << one;
   }
   const FaultRule again = OnlyRule(FaultRuleToJson(rule));
   EXPECT_EQ(FaultRuleToJson(again), FaultRuleToJson(rule));
   for (const char* bad :
        {R"({"extra_rows": -1})", R"({"empty_records": "5"})", R"({"nested_depth": 100000001})",
-        R"({"empty_records": 100000001})", R"({"extra_rows": 1000001})"}) {
+        R"({"empty_records": 100000001})", R"({"extra_rows": 1000001})", R"({"total_num": -1})"}) {
     EXPECT_FALSE(ParseFaultRules(bad).ok()) << bad;
   }
 }

@@ -139,11 +139,11 @@ std::string ListPortsJson(const PortPage& page) {
 }
 
 std::string ListPortsJson(const HostPorts& host, uint64_t count, const PortFilter& filter,
-                          uint64_t offset, uint64_t limit) {
+                          uint64_t offset, uint64_t limit, std::optional<uint64_t> reported_total) {
   const FastWriter writer(host);
-  const auto head = [](uint64_t total, std::string& out) {
+  const auto head = [reported_total](uint64_t total, std::string& out) {
     out.append("{\"total_num\":");
-    AppendInt(static_cast<long long>(total), out);
+    AppendInt(static_cast<long long>(reported_total.value_or(total)), out);
     out.append(",\"data_list\":[");
   };
   std::string out;

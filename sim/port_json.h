@@ -1,6 +1,8 @@
 #ifndef HSS_SIM_PORT_JSON_H_
 #define HSS_SIM_PORT_JSON_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "sim/port_generator.h"
@@ -17,9 +19,11 @@ void AppendPortRecordJson(const PortRecord& record, std::string& out);
 std::string ListPortsJson(const PortPage& page);
 
 // The same bytes as ListPortsJson(QueryPorts(host, count, filter, offset, limit)), written
-// straight from the generator without building PortRecords (the server's fast path).
+// straight from the generator without building PortRecords (the server's fast path); with
+// `reported_total` set, total_num says that instead of the true count.
 std::string ListPortsJson(const HostPorts& host, uint64_t count, const PortFilter& filter,
-                          uint64_t offset, uint64_t limit);
+                          uint64_t offset, uint64_t limit,
+                          std::optional<uint64_t> reported_total = std::nullopt);
 
 }  // namespace hss::sim
 

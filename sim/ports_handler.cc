@@ -10,7 +10,8 @@ PortsHandler::PortsHandler(uint64_t seed, const HostRegistry* hosts, ListPortsLi
     : seed_(seed), hosts_(hosts), limits_(limits) {}
 
 SimHttpResponse PortsHandler::Handle(const std::vector<QueryParam>& query,
-                                     const std::string& request_id, uint64_t extra_rows) const {
+                                     const std::string& request_id, uint64_t extra_rows,
+                                     std::optional<uint64_t> reported_total) const {
   absl::StatusOr<ListPortsRequest> request = ParseListPortsRequest(query, limits_);
   if (!request.ok()) {
     return ErrorResponse(400, "HSS.0001", std::string(request.status().message()), request_id);
@@ -20,7 +21,7 @@ SimHttpResponse PortsHandler::Handle(const std::vector<QueryParam>& query,
   SimHttpResponse response;
   response.body =
       ListPortsJson(host, count, request->filter, static_cast<uint64_t>(request->offset),
-                    static_cast<uint64_t>(request->limit) + extra_rows);
+                    static_cast<uint64_t>(request->limit) + extra_rows, reported_total);
   response.headers.emplace_back("X-Request-Id", request_id);
   return response;
 }

@@ -2,6 +2,7 @@
 #define HSS_SIM_PORTS_HANDLER_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,9 +21,11 @@ class PortsHandler {
   PortsHandler(uint64_t seed, const HostRegistry* hosts, ListPortsLimits limits);
 
   // The answer to decoded `query`, with X-Request-Id `request_id`; a valid request gets
-  // `extra_rows` more rows than its limit asked for (a misbehaving upstream).
+  // `extra_rows` more rows than its limit asked for (a misbehaving upstream) and, if
+  // `reported_total` is set, says the host has that many ports (a host changing mid-walk).
   SimHttpResponse Handle(const std::vector<QueryParam>& query, const std::string& request_id,
-                         uint64_t extra_rows) const;
+                         uint64_t extra_rows,
+                         std::optional<uint64_t> reported_total = std::nullopt) const;
 
   // The simulator's seed.
   uint64_t seed() const { return seed_; }

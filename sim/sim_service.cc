@@ -161,8 +161,13 @@ SimHttpResponse SimService::HandleApi(const SimHttpRequest& request, std::string
   fault_request.category = FindParam(*query, "category");
   const std::optional<AppliedFault> fault = faults_.Apply(fault_request);
 
-  SimHttpResponse response = ports_.Handle(
-      *query, request_id, fault ? static_cast<uint64_t>(fault->effect.extra_rows) : 0);
+  std::optional<uint64_t> reported_total;
+  if (fault && fault->effect.total_num) {
+    reported_total = static_cast<uint64_t>(*fault->effect.total_num);
+  }
+  SimHttpResponse response =
+      ports_.Handle(*query, request_id, fault ? static_cast<uint64_t>(fault->effect.extra_rows) : 0,
+                    reported_total);
   if (fault) {
     entry.fault_rule = fault->rule_id;
     ApplyFault(fault->effect, fault_request.host_id, fault_request.category, request_id, response);

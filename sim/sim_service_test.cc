@@ -316,6 +316,12 @@ TEST_F(SimServiceTest, GeneratedHostileBodies) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.content_type, "application/json;charset=UTF-8");
   EXPECT_EQ(r.body, R"({"total_num":1,"data_list":[[[[]]]]})");
+  // The real rows, another total.
+  ASSERT_EQ(Call("POST", "/_sim/faults", {}, R"({"times": 1, "total_num": 7})").status, 200);
+  r = Get("/v5/p/asset/ports?host_id=h1&limit=10&offset=20");
+  EXPECT_EQ(r.body, ListPortsJson(HostPorts(HostKey{3, "h1", Category::kHost}), 25, {}, 20, 10, 7));
+  EXPECT_EQ(Json(r)["total_num"].GetInt(), 7);
+  EXPECT_EQ(Json(r)["data_list"].Size(), 5u);
   // Invalid parameters still fail first with extra rows.
   ASSERT_EQ(Call("POST", "/_sim/faults", {}, R"({"extra_rows": 50})").status, 200);
   EXPECT_EQ(Get("/v5/p/asset/ports?host_id=big&limit=201").status, 400);

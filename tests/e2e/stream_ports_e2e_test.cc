@@ -176,11 +176,13 @@ TEST_F(StreamPortsE2E, TotalThatShrinksMidWalkEndsCleanly) {
 }
 
 TEST_F(StreamPortsE2E, TotalThatGrowsMidWalkIsFollowed) {
-  ASSERT_TRUE(env_->SimCall("POST", "/_sim/hosts", R"({"host_id":"grow","count":500})").ok());
-  StreamResult r = ReadAll(Request("grow", 100), [](int i) {
-    if (i == 0) (void)env_->SimCall("POST", "/_sim/hosts", R"({"host_id":"grow","count":1500})");
-  });
+  // The first page says 500 ports; by the later pages the host has 1500.
+  ASSERT_TRUE(env_->SimCall("POST", "/_sim/hosts", R"({"host_id":"grow","count":1500})").ok());
+  env_->AddFault(R"({"match":{"host_id":"grow","offset":0},"times":1,"total_num":500})");
+  StreamResult r = ReadAll(Request("grow", 100));
   ExpectWholeHost(r, "grow", 1500);
+  EXPECT_EQ(r.messages.front().total_num(), 500);
+  EXPECT_EQ(r.messages.back().total_num(), 1500);
 }
 
 TEST_F(StreamPortsE2E, TransientUnavailablePageIsRetriedWithoutLossOrDuplicates) {
