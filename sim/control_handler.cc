@@ -9,9 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
-#include "sim/absl_view.h"
+#include "sim/data/absl_view.h"
+#include "sim/data/json_escape.h"
 #include "sim/error_body.h"
-#include "sim/json_escape.h"
 #include "sim/sim_service.h"
 
 namespace hss::sim {

@@ -1,6 +1,6 @@
 #include "sim/error_body.h"
 
-#include "sim/json_escape.h"
+#include "sim/data/json_escape.h"
 
 namespace hss::sim {
 

@@ -5,7 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "sim/absl_view.h"
+#include "sim/data/absl_view.h"
 
 namespace hss::sim {
 namespace {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "sim/port_generator.h"
+#include "sim/data/port_generator.h"
 
 namespace hss::sim {
 

@@ -1,8 +1,8 @@
 #include "sim/ports_handler.h"
 
+#include "sim/data/port_json.h"
+#include "sim/data/port_query.h"
 #include "sim/error_body.h"
-#include "sim/port_json.h"
-#include "sim/port_query.h"
 
 namespace hss::sim {
 

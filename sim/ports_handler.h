@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "common/uri_encoding.h"
+#include "sim/data/list_ports_request.h"
 #include "sim/host_registry.h"
 #include "sim/http_types.h"
-#include "sim/list_ports_request.h"
 
 namespace hss::sim {
 

@@ -7,13 +7,13 @@
 #include <optional>
 #include <vector>
 
-#include "sim/aksk_lockout.h"
-#include "sim/auth.h"
-#include "sim/fault_injector.h"
+#include "sim/access/aksk_lockout.h"
+#include "sim/access/auth.h"
+#include "sim/access/quota.h"
+#include "sim/data/list_ports_request.h"
+#include "sim/faults/fault_injector.h"
 #include "sim/host_registry.h"
-#include "sim/iam_request.h"
-#include "sim/list_ports_request.h"
-#include "sim/quota.h"
+#include "sim/iam/iam_request.h"
 
 namespace hss::sim {
 

@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "sim/connection_control.h"
 #include "sim/error_body.h"
-#include "sim/oversized_body.h"
+#include "sim/faults/oversized_body.h"
 
 namespace hss::sim {
 namespace {

@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "sim/port_json.h"
-#include "sim/port_query.h"
+#include "sim/data/port_json.h"
+#include "sim/data/port_query.h"
 
 namespace hss::sim {
 namespace {

@@ -7,9 +7,9 @@
 
 #include "absl/strings/match.h"
 #include "sim/control_handler.h"
+#include "sim/data/port_generator.h"
+#include "sim/data/port_json.h"
 #include "sim/error_body.h"
-#include "sim/port_generator.h"
-#include "sim/port_json.h"
 
 namespace hss::sim {
 namespace {

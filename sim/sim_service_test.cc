@@ -8,8 +8,8 @@
 
 #include "common/aksk_signer.h"
 #include "rapidjson/document.h"
-#include "sim/port_json.h"
-#include "sim/port_query.h"
+#include "sim/data/port_json.h"
+#include "sim/data/port_query.h"
 
 namespace hss::sim {
 namespace {

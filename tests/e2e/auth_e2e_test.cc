@@ -36,7 +36,7 @@ constexpr char kWrongSk[] = "e2e-WRONG-SK-must-never-leak-1a2b3c";
 constexpr char kUser[] = "e2e-user";
 constexpr char kDomain[] = "e2e-account";
 constexpr char kPassword[] = "e2e-Pa55word-must-never-leak";
-// Every token hss-sim issues starts with this (sim/iam_token_store.h).
+// Every token hss-sim issues starts with this (sim/iam/iam_token_store.h).
 constexpr char kSimTokenPrefix[] = "MIIsim-";
 // What may show of the AK: its first 4 characters.
 const std::string kAkLeak = std::string(kAk).substr(0, 5);

@@ -74,7 +74,7 @@ class GatewayEnv {
   absl::StatusOr<std::pair<long, std::string>> SimCall(const std::string& method,
                                                        const std::string& path,
                                                        const std::string& body = "") const;
-  // Adds a fault rule (JSON object, see sim/README or sim/fault_injector.h).
+  // Adds a fault rule (JSON object, see sim/README or sim/faults/fault_injector.h).
   void AddFault(const std::string& rule_json) const;
   // Removes all fault rules.
   void ClearFaults() const;

@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
-#include "sim/port_generator.h"
-#include "sim/port_query.h"
+#include "sim/data/port_generator.h"
+#include "sim/data/port_query.h"
 #include "tests/e2e/error_details.h"
 #include "tests/e2e/gateway_env.h"
 
