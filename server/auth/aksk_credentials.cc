@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/aksk_signer.h"
+#include "server/http/url_parts.h"
 #include "server/runtime/error_reasons.h"
 #include "server/runtime/status_details.h"
 
@@ -29,52 +30,12 @@ bool IsHeader(const HttpHeader& header, absl::string_view name) {
 }  // namespace
 
 absl::StatusOr<SigningUrl> ParseSigningUrl(absl::string_view url) {
-  const std::size_t scheme_end = url.find("://");
-  if (scheme_end == absl::string_view::npos) return UrlError("the URL has no scheme");
-  const std::string scheme = absl::AsciiStrToLower(url.substr(0, scheme_end));
-  if (scheme != "http" && scheme != "https") return UrlError("the URL is not http(s)");
-  absl::string_view rest = url.substr(scheme_end + 3);
-  if (const std::size_t hash = rest.find('#'); hash != absl::string_view::npos) {
-    rest = rest.substr(0, hash);
-  }
-  const std::size_t authority_end = rest.find_first_of("/?");
-  absl::string_view authority = rest.substr(0, authority_end);
-  absl::string_view target =
-      authority_end == absl::string_view::npos ? absl::string_view() : rest.substr(authority_end);
-  if (const std::size_t at = authority.rfind('@'); at != absl::string_view::npos) {
-    authority = authority.substr(at + 1);
-  }
-  absl::string_view host = authority;
-  absl::string_view port;
-  if (absl::StartsWith(authority, "[")) {
-    const std::size_t close = authority.find(']');
-    if (close == absl::string_view::npos) return UrlError("the URL's IPv6 host lacks ']'");
-    host = authority.substr(0, close + 1);
-    absl::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') return UrlError("the URL's host is malformed");
-      port = after.substr(1);
-    }
-  } else if (const std::size_t colon = authority.rfind(':'); colon != absl::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-  }
-  if (host.empty()) return UrlError("the URL has no host");
-  for (char c : port) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) {
-      return UrlError("the URL's port is not a number");
-    }
-  }
+  absl::StatusOr<UrlParts> parts = ParseHttpUrl(url);
+  if (!parts.ok()) return UrlError(parts.status().message());
   SigningUrl out;
-  const bool default_port =
-      port.empty() || (scheme == "http" && port == "80") || (scheme == "https" && port == "443");
-  out.host = default_port ? std::string(host) : absl::StrCat(host, ":", port);
-
-  const std::size_t question = target.find('?');
-  absl::string_view raw_path = target.substr(0, question);
-  absl::string_view raw_query =
-      question == absl::string_view::npos ? absl::string_view() : target.substr(question + 1);
-  if (raw_path.empty()) raw_path = "/";
+  out.host = parts->HostHeader();
+  const absl::string_view raw_path = parts->raw_path;
+  const absl::string_view raw_query = parts->raw_query;
   auto path = hss::PercentDecode(Std(raw_path));
   if (!path) return UrlError("the URL's path has a malformed %-escape");
   out.path = *std::move(path);

@@ -44,7 +44,9 @@ struct SigningUrl {
 };
 
 // Splits an absolute http(s) URL (as RestHssStub builds it) into the parts the
-// signature covers. Fails with INTERNAL on a URL it cannot parse.
+// signature covers, read by curl's own URL parser (http/url_parts.h) so that
+// what is signed is what curl sends. Fails with INTERNAL on a URL it cannot
+// parse.
 absl::StatusOr<SigningUrl> ParseSigningUrl(absl::string_view url);
 
 // Signs `request` with `credential` at `now`: replaces any Host, X-Sdk-Date,

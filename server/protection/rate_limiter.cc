@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "server/http/url_parts.h"
 #include "server/runtime/duration_text.h"
 #include "server/runtime/error_reasons.h"
 #include "server/runtime/status_details.h"
@@ -44,14 +45,12 @@ RateLimiterOptions HuaweiCloudHssLimits() {
 }
 
 bool IsHuaweiCloudEndpoint(absl::string_view endpoint) {
-  absl::string_view host = absl::StripAsciiWhitespace(endpoint);
-  if (auto scheme = host.find("://"); scheme != absl::string_view::npos) {
-    host.remove_prefix(scheme + 3);
-  }
-  host = host.substr(0, host.find_first_of("/?#"));
-  if (auto at = host.rfind('@'); at != absl::string_view::npos) host.remove_prefix(at + 1);
-  if (absl::StartsWith(host, "[")) return false;  // An IPv6 literal.
-  host = host.substr(0, host.find(':'));
+  endpoint = absl::StripAsciiWhitespace(endpoint);
+  absl::StatusOr<UrlParts> url = absl::StrContains(endpoint, "://")
+                                     ? ParseHttpUrl(endpoint)
+                                     : ParseHttpUrl(absl::StrCat("https://", endpoint));
+  if (!url.ok()) return false;  // Never sent anywhere: the transport rejects it too.
+  absl::string_view host = url->host;
   if (absl::EndsWith(host, ".")) host.remove_suffix(1);
   return absl::EndsWithIgnoreCase(host, ".myhuaweicloud.com") ||
          absl::EndsWithIgnoreCase(host, ".myhuaweicloud.eu");
