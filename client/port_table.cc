@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <optional>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "client/terminal_text.h"
+#include "common/port_enum_words.h"
 
 namespace hss::client {
 namespace {
@@ -73,27 +75,13 @@ std::string TextCell(const std::string& text) {
 }
 
 std::string TypeCell(const Port& port) {
-  switch (port.type()) {
-    case hss::ports::v1::PROTOCOL_TCP:
-      return "tcp";
-    case hss::ports::v1::PROTOCOL_UDP:
-      return "udp";
-    default:
-      return "-";
-  }
+  const absl::string_view word = hss::ProtocolWord(port.type());
+  return word.empty() ? "-" : absl::AsciiStrToLower(word);
 }
 
 std::string StatusCell(const Port& port) {
-  switch (port.status()) {
-    case hss::ports::v1::PORT_STATUS_NORMAL:
-      return "normal";
-    case hss::ports::v1::PORT_STATUS_DANGER:
-      return "danger";
-    case hss::ports::v1::PORT_STATUS_UNKNOWN:
-      return "unknown";
-    default:
-      return TextCell(port.status_text());
-  }
+  const absl::string_view word = hss::PortStatusWord(port.status());
+  return word.empty() ? TextCell(port.status_text()) : std::string(word);
 }
 
 std::array<std::string, PortTable::kColumns> Cells(const Port& port) {

@@ -1,11 +1,13 @@
 #include "client/request_builder.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/port_enum_words.h"
 
 namespace hss::client {
 namespace {
@@ -63,25 +65,21 @@ absl::Status FillCommonFields(const CliOptions& options, Request& request) {
 absl::StatusOr<Protocol> ParseProtocol(absl::string_view text) {
   const std::string word = absl::AsciiStrToLower(text);
   if (word.empty()) return hss::ports::v1::PROTOCOL_UNSPECIFIED;
-  if (word == "tcp") return hss::ports::v1::PROTOCOL_TCP;
-  if (word == "udp") return hss::ports::v1::PROTOCOL_UDP;
+  if (std::optional<Protocol> protocol = hss::ProtocolFromWord(word)) return *protocol;
   return UnknownWord("type", text, "tcp or udp");
 }
 
 absl::StatusOr<PortStatus> ParsePortStatus(absl::string_view text) {
   const std::string word = absl::AsciiStrToLower(text);
   if (word.empty()) return hss::ports::v1::PORT_STATUS_UNSPECIFIED;
-  if (word == "normal") return hss::ports::v1::PORT_STATUS_NORMAL;
-  if (word == "danger") return hss::ports::v1::PORT_STATUS_DANGER;
-  if (word == "unknown") return hss::ports::v1::PORT_STATUS_UNKNOWN;
+  if (std::optional<PortStatus> status = hss::PortStatusFromWord(word)) return *status;
   return UnknownWord("status", text, "normal, danger or unknown");
 }
 
 absl::StatusOr<Category> ParseCategory(absl::string_view text) {
   const std::string word = absl::AsciiStrToLower(text);
   if (word.empty()) return hss::ports::v1::CATEGORY_UNSPECIFIED;
-  if (word == "host") return hss::ports::v1::CATEGORY_HOST;
-  if (word == "container") return hss::ports::v1::CATEGORY_CONTAINER;
+  if (std::optional<Category> category = hss::CategoryFromWord(word)) return *category;
   return UnknownWord("category", text, "host or container");
 }
 

@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/port_enum_words.h"
 #include "common/utf8.h"
 #include "rapidjson/error/en.h"
 #include "rapidjson/reader.h"
@@ -30,9 +31,7 @@ constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kPa
 constexpr int kReservedPorts = 200;
 
 Protocol ParseProtocol(absl::string_view text) {
-  if (absl::EqualsIgnoreCase(text, "TCP")) return hss::ports::v1::PROTOCOL_TCP;
-  if (absl::EqualsIgnoreCase(text, "UDP")) return hss::ports::v1::PROTOCOL_UDP;
-  return hss::ports::v1::PROTOCOL_UNSPECIFIED;
+  return hss::ProtocolFromWord(text).value_or(hss::ports::v1::PROTOCOL_UNSPECIFIED);
 }
 
 // Where the next value goes.
@@ -329,12 +328,7 @@ class PageHandler {
 }  // namespace
 
 PortStatus ParsePortStatus(absl::string_view text) {
-  if (absl::EqualsIgnoreCase(text, "normal")) return hss::ports::v1::PORT_STATUS_NORMAL;
-  if (absl::EqualsIgnoreCase(text, "danger")) return hss::ports::v1::PORT_STATUS_DANGER;
-  if (absl::EqualsIgnoreCase(text, "unknown") || absl::EqualsIgnoreCase(text, "unknow")) {
-    return hss::ports::v1::PORT_STATUS_UNKNOWN;
-  }
-  return hss::ports::v1::PORT_STATUS_UNSPECIFIED;
+  return hss::PortStatusFromWord(text).value_or(hss::ports::v1::PORT_STATUS_UNSPECIFIED);
 }
 
 absl::StatusOr<MappedPage> MapListPortsBody(absl::string_view body, int max_records) {

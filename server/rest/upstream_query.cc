@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/port_enum_words.h"
 
 namespace hss::gateway {
 namespace {
@@ -26,40 +27,11 @@ std::string EncodePathSegment(absl::string_view segment) {
 
 }  // namespace
 
-absl::string_view ProtocolToUpstream(Protocol protocol) {
-  switch (protocol) {
-    case hss::ports::v1::PROTOCOL_TCP:
-      return "TCP";
-    case hss::ports::v1::PROTOCOL_UDP:
-      return "UDP";
-    default:
-      return "";
-  }
-}
+absl::string_view ProtocolToUpstream(Protocol protocol) { return hss::ProtocolWord(protocol); }
 
-absl::string_view StatusToUpstream(PortStatus status) {
-  switch (status) {
-    case hss::ports::v1::PORT_STATUS_NORMAL:
-      return "normal";
-    case hss::ports::v1::PORT_STATUS_DANGER:
-      return "danger";
-    case hss::ports::v1::PORT_STATUS_UNKNOWN:
-      return "unknown";
-    default:
-      return "";
-  }
-}
+absl::string_view StatusToUpstream(PortStatus status) { return hss::PortStatusWord(status); }
 
-absl::string_view CategoryToUpstream(Category category) {
-  switch (category) {
-    case hss::ports::v1::CATEGORY_HOST:
-      return "host";
-    case hss::ports::v1::CATEGORY_CONTAINER:
-      return "container";
-    default:
-      return "";
-  }
-}
+absl::string_view CategoryToUpstream(Category category) { return hss::CategoryWord(category); }
 
 UpstreamTarget ListPortsTarget(absl::string_view project_id, const ListPortsRequest& request) {
   UpstreamTarget target;
