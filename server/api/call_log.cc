@@ -21,6 +21,8 @@ std::string FormatCallRecord(const CallRecord& r, absl::Time now) {
   if (!r.request_id.empty()) {
     line.AddString("request_id", r.request_id, kCallLogMaxRequestIdBytes);
   }
+  if (!r.trace_id.empty()) line.AddString("trace_id", r.trace_id, 32);
+  if (!r.span_id.empty()) line.AddString("span_id", r.span_id, 16);
   line.AddInt("pages", r.pages);
   line.AddInt("ports", r.ports);
   if (!r.status.ok()) line.AddString("error", r.status.message(), kCallLogMaxErrorBytes);

@@ -39,12 +39,16 @@ struct CallRecord {
   int pages = 0;
   // Ports sent to the caller.
   long long ports = 0;
+  // The call's W3C trace id and the gateway's span id ("" if unknown).
+  absl::string_view trace_id;
+  absl::string_view span_id;
 };
 
 // Formats `record` as one JSON object on one line (no trailing newline):
 // {"ts","level":"info","msg":"call","method","host_id","code","reason" (errors),
-// "http_status","latency_ms","request_id" (if any),"pages","ports","error"
-// (errors)}. Valid UTF-8 whatever the input: invalid bytes become U+FFFD.
+// "http_status","latency_ms","request_id" (if any),"trace_id","span_id" (if
+// any),"pages","ports","error" (errors)}. Valid UTF-8 whatever the input: invalid bytes become
+// U+FFFD.
 std::string FormatCallRecord(const CallRecord& record, absl::Time now);
 
 }  // namespace hss::gateway

@@ -1,6 +1,8 @@
 #include "server/api/port_service.h"
 
+#include <map>
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -14,6 +16,7 @@
 #include "server/api/request_validator.h"
 #include "server/runtime/log.h"
 #include "server/runtime/status_details.h"
+#include "server/runtime/trace_context.h"
 
 namespace hss::gateway {
 namespace {
@@ -22,6 +25,19 @@ using hss::ports::v1::ListPortsRequest;
 using hss::ports::v1::ListPortsResponse;
 using hss::ports::v1::StreamPortsRequest;
 using hss::ports::v1::StreamPortsResponse;
+
+// Every value of metadata `key`, joined with ',' (how HTTP combines repeated
+// headers; a tracestate may come split across several).
+std::string MetadataValue(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata,
+                          absl::string_view key) {
+  std::string joined;
+  const auto [begin, end] = metadata.equal_range(grpc::string_ref(key.data(), key.size()));
+  for (auto it = begin; it != end; ++it) {
+    if (!joined.empty()) joined.push_back(',');
+    joined.append(it->second.data(), it->second.size());
+  }
+  return joined;
+}
 
 CallContext MakeCallContext(const PortServiceOptions& options,
                             const grpc::CallbackServerContext& context) {
@@ -38,6 +54,8 @@ CallContext MakeCallContext(const PortServiceOptions& options,
     call.upstream_identity =
         absl::StrCat("token:", hss::HexSha256(call.passthrough_token).substr(0, 32));
   }
+  call.trace = JoinOrStartTrace(MetadataValue(metadata, "traceparent"),
+                                MetadataValue(metadata, "tracestate"));
   if (auto it = metadata.find("cache-control"); it != metadata.end()) {
     call.bypass_cache = absl::StrContains(
         absl::AsciiStrToLower(absl::string_view(it->second.data(), it->second.size())), "no-cache");
@@ -170,6 +188,8 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
       record.latency = absl::Now() - start_;
       record.request_id = request_id;
       record.pages = http_status != 0 ? 1 : 0;
+      record.trace_id = call_.trace.trace_id;
+      record.span_id = call_.trace.span_id;
       record.ports = status.ok() ? response_->data_list_size() : 0;
       WriteLogLine(FormatCallRecord(record, absl::Now()));
     }
@@ -330,6 +350,8 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
       record.latency = absl::Now() - start_;
       record.request_id = stats.last_request_id;
       record.pages = stats.pages_fetched;
+      record.trace_id = call_.trace.trace_id;
+      record.span_id = call_.trace.span_id;
       record.ports = ports_;
       WriteLogLine(FormatCallRecord(record, absl::Now()));
     }

@@ -78,6 +78,12 @@ void RestHssStub::Attempt(std::string url, const CallContext& context, bool may_
   http.method = "GET";
   http.url = url;
   http.headers.emplace_back("Accept", "application/json");
+  if (!context.trace.trace_id.empty()) {
+    http.headers.emplace_back("traceparent", context.trace.Traceparent());
+    if (!context.trace.tracestate.empty()) {
+      http.headers.emplace_back("tracestate", context.trace.tracestate);
+    }
+  }
   // Waiting for credentials (e.g. an IAM token) ends by the time the gateway
   // must answer, with a precise status.
   CallContext authorize_context = context;

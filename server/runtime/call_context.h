@@ -6,6 +6,7 @@
 
 #include "absl/time/time.h"
 #include "server/runtime/cancellation.h"
+#include "server/runtime/trace_context.h"
 
 namespace hss::gateway {
 
@@ -21,6 +22,8 @@ struct CallContext {
   std::string upstream_identity;
   // The caller asked to bypass the page cache (metadata cache-control: no-cache).
   bool bypass_cache = false;
+  // The W3C trace the call belongs to; upstream requests carry its traceparent.
+  TraceContext trace;
   // Fires when the caller cancels; never null.
   std::shared_ptr<Cancellation> cancellation = std::make_shared<Cancellation>();
 };

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "rapidjson/document.h"
 #include "tests/e2e/sanitizer_reports.h"
@@ -193,6 +194,12 @@ std::vector<SimRequest> GatewayEnv::SimRequests() const {
     if (item.HasMember("query") && item["query"].IsObject()) {
       for (const auto& m : item["query"].GetObject()) {
         if (m.value.IsString()) req.query[m.name.GetString()] = m.value.GetString();
+      }
+    }
+    if (item.HasMember("headers") && item["headers"].IsObject()) {
+      for (const auto& m : item["headers"].GetObject()) {
+        if (m.value.IsString())
+          req.headers[absl::AsciiStrToLower(m.name.GetString())] = m.value.GetString();
       }
     }
     out.push_back(std::move(req));

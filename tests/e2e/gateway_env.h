@@ -27,6 +27,8 @@ struct SimRequest {
   std::string auth;
   int status = 0;
   std::string request_id;
+  // Headers (names lower-cased; credentials are never logged); repeated ones keep the last.
+  std::map<std::string, std::string> headers;
 };
 
 // How to start the pair of processes.
