@@ -22,7 +22,6 @@ constexpr WordTable<PortStatus> kStatuses[] = {
     {hss::ports::v1::PORT_STATUS_NORMAL, "normal"},
     {hss::ports::v1::PORT_STATUS_DANGER, "danger"},
     {hss::ports::v1::PORT_STATUS_UNKNOWN, "unknown"},
-    {hss::ports::v1::PORT_STATUS_UNKNOWN, "unknow"},  // What the live API sends.
 };
 constexpr WordTable<Category> kCategories[] = {
     {hss::ports::v1::CATEGORY_HOST, "host"},

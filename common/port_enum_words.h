@@ -24,8 +24,8 @@ absl::string_view CategoryWord(hss::ports::v1::Category category);
 // (including "").
 std::optional<hss::ports::v1::Protocol> ProtocolFromWord(absl::string_view word);
 
-// The status `word` names, ignoring case; HSS's misspelling "unknow" is
-// PORT_STATUS_UNKNOWN too. nullopt for anything else (including "").
+// The status `word` names, ignoring case; nullopt for anything else (including
+// ""). The live API's misspelling "unknow" is the response mapper's to accept.
 std::optional<hss::ports::v1::PortStatus> PortStatusFromWord(absl::string_view word);
 
 // The category `word` names, ignoring case; nullopt for anything else

@@ -33,7 +33,7 @@ TEST(PortEnumWords, EveryNamedValueRoundTrips) {
 TEST(PortEnumWords, HssSpellings) {
   EXPECT_EQ(ProtocolWord(hss::ports::v1::PROTOCOL_TCP), "TCP");
   EXPECT_EQ(PortStatusWord(hss::ports::v1::PORT_STATUS_UNKNOWN), "unknown");
-  EXPECT_EQ(PortStatusFromWord("unknow"), hss::ports::v1::PORT_STATUS_UNKNOWN);
+  EXPECT_FALSE(PortStatusFromWord("unknow").has_value());  // Only the mapper takes it.
   EXPECT_EQ(PortStatusFromWord("DANGER"), hss::ports::v1::PORT_STATUS_DANGER);
   EXPECT_EQ(ProtocolFromWord("udp"), hss::ports::v1::PROTOCOL_UDP);
   EXPECT_EQ(CategoryFromWord("Container"), hss::ports::v1::CATEGORY_CONTAINER);

@@ -268,8 +268,10 @@ TEST(ParseSigningUrl, DecodesPathQueryAndProject) {
 }
 
 TEST(ParseSigningUrl, RejectsWhatItCannotSign) {
-  for (const char* bad : {"hss.example.com/v5", "ftp://h/x", "http:///x", "http://h:8a/x",
-                          "http://[::1/x", "http://h/%zz", "http://h/x?a=%4"}) {
+  // curl reads "http:///x" as the host x, and so does the signer: what is signed is what it sends.
+  EXPECT_EQ(ParseSigningUrl("http:///x")->host, "x");
+  for (const char* bad : {"hss.example.com/v5", "ftp://h/x", "http://h:8a/x", "http://[::1/x",
+                          "http://h/%zz", "http://h/x?a=%4"}) {
     auto url = ParseSigningUrl(bad);
     EXPECT_FALSE(url.ok()) << bad;
     EXPECT_EQ(url.status().code(), absl::StatusCode::kInternal) << bad;

@@ -46,7 +46,9 @@ TEST(ParseHttpUrl, RejectsWhatCurlRejectsAndOtherSchemes) {
                           "http://h:99999/", "http://a b/"}) {
     absl::StatusOr<UrlParts> url = ParseHttpUrl(bad);
     EXPECT_FALSE(url.ok()) << bad;
-    if (!url.ok()) EXPECT_EQ(url.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    if (!url.ok()) {
+      EXPECT_EQ(url.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    }
   }
 }
 

@@ -328,6 +328,8 @@ class PageHandler {
 }  // namespace
 
 PortStatus ParsePortStatus(absl::string_view text) {
+  // The live API spells it "unknow".
+  if (absl::EqualsIgnoreCase(text, "unknow")) return hss::ports::v1::PORT_STATUS_UNKNOWN;
   return hss::PortStatusFromWord(text).value_or(hss::ports::v1::PORT_STATUS_UNSPECIFIED);
 }
 

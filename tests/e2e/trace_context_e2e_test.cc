@@ -88,7 +88,7 @@ TEST_F(TraceContextE2E, CallersTraceReachesHssAndTheLog) {
   ListPortsResponse response;
   ASSERT_TRUE(env_->NewStub()->ListPorts(&context, request, &response).ok());
 
-  const std::vector<SimRequest> seen = env_->SimRequests();
+  std::vector<SimRequest> seen = env_->SimRequests();
   ASSERT_EQ(seen.size(), 1u);
   const std::vector<std::string> parent = Split(seen[0].headers["traceparent"]);
   ASSERT_EQ(parent.size(), 4u) << seen[0].headers["traceparent"];
@@ -122,13 +122,13 @@ TEST_F(TraceContextE2E, CallerWithoutTraceGetsOneForEveryUpstreamRequest) {
   ASSERT_TRUE(reader->Finish().ok());
   EXPECT_EQ(pages, 5);
 
-  const std::vector<SimRequest> seen = env_->SimRequests();
+  std::vector<SimRequest> seen = env_->SimRequests();
   ASSERT_EQ(seen.size(), 5u);
   const std::vector<std::string> first = Split(seen[0].headers["traceparent"]);
   ASSERT_EQ(first.size(), 4u);
   EXPECT_EQ(first[1].size(), 32u);
   EXPECT_NE(first[1], std::string(32, '0'));
-  for (const SimRequest& r : seen) {
+  for (SimRequest& r : seen) {
     // Every page of the walk is in the same trace, as a child of the same span.
     EXPECT_EQ(r.headers.count("tracestate"), 0u);
     EXPECT_EQ(Split(r.headers.at("traceparent")), first);
