@@ -244,7 +244,7 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
         delivered_offset_(request->start_offset()) {}
 
   void Start(const std::shared_ptr<PortsConnection>& connection,
-             const std::shared_ptr<Cancellation>& drain) {
+             const std::shared_ptr<DrainSignal>& drain) {
     self_ = shared_from_this();
     std::weak_ptr<StreamPortsReactor> weak = self_;
     {
@@ -252,7 +252,7 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
       drain_ = drain;
     }
     // Runs at once when the drain has begun already.
-    Cancellation::Handle hook = drain->OnCancel([weak] {
+    DrainSignal::Handle hook = drain->OnDrain([weak] {
       if (auto self = weak.lock()) self->Drain();
     });
     {
@@ -338,8 +338,8 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
   // (each ends by releasing mu_) in a way ThreadSanitizer sees: gRPC's own
   // hand-off to OnDone goes through libgrpc++'s uninstrumented atomics.
   void OnDone() override {
-    std::shared_ptr<Cancellation> drain;
-    Cancellation::Handle hook = 0;
+    std::shared_ptr<DrainSignal> drain;
+    DrainSignal::Handle hook = 0;
     {
       absl::MutexLock lock(&mu_);
       drain = std::move(drain_);
@@ -426,8 +426,8 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
   // Set by Drain(): the call ends once the write outstanding is done.
   bool draining_ ABSL_GUARDED_BY(mu_) = false;
   // The service's drain signal and this call's action on it.
-  std::shared_ptr<Cancellation> drain_ ABSL_GUARDED_BY(mu_);
-  Cancellation::Handle drain_hook_ ABSL_GUARDED_BY(mu_) = 0;
+  std::shared_ptr<DrainSignal> drain_ ABSL_GUARDED_BY(mu_);
+  DrainSignal::Handle drain_hook_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace
@@ -465,6 +465,6 @@ grpc::ServerWriteReactor<StreamPortsResponse>* PortService::StreamPorts(
   return reactor.get();
 }
 
-void PortService::EndStreamsForDrain() { drain_->Cancel(); }
+void PortService::EndStreamsForDrain() { drain_->Drain(); }
 
 }  // namespace hss::gateway

@@ -5,9 +5,9 @@
 #include <string>
 
 #include "hss/ports/v1/ports.grpc.pb.h"
+#include "server/api/drain_signal.h"
 #include "server/auth/project_resolver.h"
 #include "server/connection/ports_connection.h"
-#include "server/runtime/cancellation.h"
 
 namespace hss::gateway {
 
@@ -55,7 +55,7 @@ class PortService final : public hss::ports::v1::PortService::CallbackService {
   const PortServiceOptions options_;
   const std::shared_ptr<PortsConnection> connection_;
   // Fired by EndStreamsForDrain(); every stream registers on it.
-  const std::shared_ptr<Cancellation> drain_ = std::make_shared<Cancellation>();
+  const std::shared_ptr<DrainSignal> drain_ = std::make_shared<DrainSignal>();
 };
 
 // Returns the caller's upstream token from metadata `x-auth-token`, or from
