@@ -35,7 +35,8 @@ start() {
 
 sim_port=$(start sim "$bin/sim/hss-sim" --listen=127.0.0.1:0 --hosts=demo-host:1234)
 gw_port=$(start gw "$bin/server/hss-gateway" --listen=127.0.0.1:0 \
-  --endpoint="http://127.0.0.1:$sim_port" --auth=passthrough --project_id=demo-project)
+  --endpoint="http://127.0.0.1:$sim_port" --auth=passthrough --project_id=demo-project \
+  --drain_prestop=0s)
 echo "hss-sim on 127.0.0.1:$sim_port, hss-gateway on 127.0.0.1:$gw_port (logs in $logs)"
 echo
 

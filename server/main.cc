@@ -4,7 +4,9 @@
 #include <grpcpp/server_builder.h>
 #include <malloc.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -18,7 +20,10 @@
 #include "absl/time/clock.h"
 #include "common/aksk_signer.h"
 #include "common/flags_usage.h"
+#include "grpc/health/v1/health.pb.h"
 #include "server/api/call_log.h"
+#include "server/api/graceful_drain.h"
+#include "server/api/listener_options.h"
 #include "server/api/port_service.h"
 #include "server/auth/aksk_credentials.h"
 #include "server/auth/credential_source.h"
@@ -164,10 +169,14 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
   PortService service(std::move(service_options), connection);
 
   grpc::EnableDefaultHealthCheckService(true);
+  // Links grpc.health.v1's descriptor in, so that reflection describes the
+  // health service it lists (libgrpc++ serves it without one).
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  ApplyListenerOptions(options.listener, builder);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
@@ -188,11 +197,24 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  LogEvent("info", absl::StrCat("signal ", signal_number, ": NOT_SERVING, draining for up to ",
-                                absl::FormatDuration(options.drain_timeout)));
-  health->SetServingStatus(false);
-  server->Shutdown(absl::ToChronoTime(absl::Now() + options.drain_timeout));
-  server->Wait();
+  LogEvent("info", absl::StrCat("signal ", signal_number, ": draining"));
+  DrainOptions drain;
+  drain.prestop = options.drain_prestop;
+  drain.drain_timeout = options.drain_timeout;
+  auto wait_for_signal = [&stop_signals](absl::Duration timeout) {
+    const timespec limit = absl::ToTimespec(timeout);
+    int got = -1;
+    do {
+      got = sigtimedwait(&stop_signals, nullptr, &limit);
+    } while (got < 0 && errno == EINTR);
+    return got > 0;
+  };
+  if (DrainServer(*server, service, drain, wait_for_signal) == DrainOutcome::kForced) {
+    // The calls still running hold the server: end the process now.
+    FlushLog(absl::Seconds(1));
+    std::fflush(nullptr);
+    _exit(0);
+  }
   // Stop the threads from here: a callback finishing on one of them could
   // otherwise drop the last reference to its owner there.
   http->Shutdown();

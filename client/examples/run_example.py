@@ -119,7 +119,7 @@ def main():
             children.append(sim)
             gateway = Child([gateway_bin, "--listen=127.0.0.1:0",
                              f"--endpoint=http://127.0.0.1:{sim.port}", "--auth=passthrough",
-                             "--project_id=example-project"],
+                             "--project_id=example-project", "--drain_prestop=0s"],
                             os.path.join(work_dir, "gateway.log"))
             children.append(gateway)
             argv = command + [f"--target=127.0.0.1:{gateway.port}", f"--host_id={HOST_ID}",

@@ -223,6 +223,16 @@ TEST(FormatCallRecord, KeepsValidMultiByteCharacters) {
   EXPECT_EQ(doc["host_id"].GetString(), std::string(r.host_id));
 }
 
+TEST(RetryPushbackMs, IsTheRetryInfoDelayInMillisecondsRoundedUp) {
+  absl::Status status = MakeError(absl::StatusCode::kUnavailable, "x", "UPSTREAM_UNAVAILABLE");
+  EXPECT_EQ(RetryPushbackMs(status), std::nullopt);  // No RetryInfo: no pushback.
+  SetRetryDelay(status, absl::Microseconds(1'500'200));
+  EXPECT_EQ(RetryPushbackMs(status), "1501");
+  SetRetryDelay(status, absl::Seconds(2));
+  EXPECT_EQ(RetryPushbackMs(status), "2000");
+  EXPECT_EQ(RetryPushbackMs(absl::OkStatus()), std::nullopt);
+}
+
 TEST(PassthroughToken, ReadsXAuthTokenOrBearer) {
   std::multimap<grpc::string_ref, grpc::string_ref> md;
   EXPECT_EQ(PassthroughTokenFromMetadata(md), "");

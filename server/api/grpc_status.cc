@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "google/rpc/status.pb.h"
+#include "server/runtime/status_details.h"
 
 namespace hss::gateway {
 
@@ -51,6 +53,16 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     any->set_value(std::move(value));
   }
   return grpc::Status(code, std::string(status.message()), proto.SerializeAsString());
+}
+
+std::optional<std::string> RetryPushbackMs(const absl::Status& status) {
+  if (status.ok()) return std::nullopt;
+  std::optional<google::rpc::RetryInfo> retry = GetRetryInfo(status);
+  if (!retry.has_value() || !retry->has_retry_delay()) return std::nullopt;
+  const absl::Duration delay = absl::Seconds(retry->retry_delay().seconds()) +
+                               absl::Nanoseconds(retry->retry_delay().nanos());
+  if (delay < absl::ZeroDuration()) return std::nullopt;
+  return absl::StrCat(absl::ToInt64Milliseconds(absl::Ceil(delay, absl::Milliseconds(1))));
 }
 
 }  // namespace hss::gateway

@@ -3,6 +3,9 @@
 
 #include <grpcpp/support/status.h>
 
+#include <optional>
+#include <string>
+
 #include "absl/status/status.h"
 
 namespace hss::gateway {
@@ -12,6 +15,14 @@ namespace hss::gateway {
 // the status's google.rpc payloads, always in this order: ErrorInfo,
 // BadRequest, RetryInfo, RequestInfo. The server edge is the only caller.
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// gRPC's own retry pushback trailer (gRFC A6): a client whose service config
+// has a retryPolicy waits this many milliseconds before its next attempt.
+inline constexpr char kRetryPushbackTrailer[] = "grpc-retry-pushback-ms";
+
+// The kRetryPushbackTrailer value for a failed `status` that carries a
+// RetryInfo: its delay in whole milliseconds, rounded up; nullopt otherwise.
+std::optional<std::string> RetryPushbackMs(const absl::Status& status);
 
 }  // namespace hss::gateway
 

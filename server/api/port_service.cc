@@ -14,6 +14,7 @@
 #include "server/api/call_log.h"
 #include "server/api/grpc_status.h"
 #include "server/api/request_validator.h"
+#include "server/runtime/error_reasons.h"
 #include "server/runtime/log.h"
 #include "server/runtime/status_details.h"
 #include "server/runtime/trace_context.h"
@@ -102,6 +103,7 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
   ListPortsReactor(const PortServiceOptions& options, grpc::CallbackServerContext* context,
                    const ListPortsRequest* request, ListPortsResponse* response)
       : options_(options),
+        context_(context),
         request_(*request),
         response_(response),
         call_(MakeCallContext(options, *context)),
@@ -193,10 +195,15 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
       record.ports = status.ok() ? response_->data_list_size() : 0;
       WriteLogLine(FormatCallRecord(record, absl::Now()));
     }
+    if (auto pushback = RetryPushbackMs(status)) {
+      context_->AddTrailingMetadata(kRetryPushbackTrailer, *pushback);
+    }
     Finish(ToGrpcStatus(status));
   }
 
   const PortServiceOptions& options_;
+  // gRPC's, valid until OnDone.
+  grpc::CallbackServerContext* const context_;
   // A copy: an upstream answer may still be running when gRPC frees the call.
   const ListPortsRequest request_;
   ListPortsResponse* const response_;
@@ -223,11 +230,24 @@ ListPortsRequest WalkQuery(const StreamPortsRequest& r) {
   return q;
 }
 
+// The error of a stream that the gateway's drain ended: the caller continues
+// it on another replica from `resume_offset`.
+absl::Status DrainingError(int resume_offset) {
+  return MakeError(
+      absl::StatusCode::kUnavailable,
+      absl::StrCat("the gateway is draining (shutting down): the stream ended after its last "
+                   "complete page; call StreamPorts again (another replica answers) with "
+                   "start_offset=",
+                   resume_offset),
+      kReasonGatewayDraining, {{std::string(kMetaResumeOffset), absl::StrCat(resume_offset)}});
+}
+
 // One StreamPorts call: walks the pages and writes each one, one write at a time.
 // Shared ownership keeps it alive while a walk notification is running; gRPC's
 // OnDone drops the self-reference. The project resolver and the walk hold only
 // weak references, so neither keeps a call that ended alive. OnCancel ends the
 // call at once, whatever it is waiting for (the project, a page, a write).
+// The service's drain ends it after the write outstanding (Drain()).
 class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResponse>,
                                  public std::enable_shared_from_this<StreamPortsReactor> {
  public:
@@ -237,13 +257,28 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
   StreamPortsReactor(const PortServiceOptions& options, grpc::CallbackServerContext* context,
                      const StreamPortsRequest* request)
       : options_(options),
+        context_(context),
         request_(*request),
         call_(MakeCallContext(options, *context)),
-        start_(absl::Now()) {}
+        start_(absl::Now()),
+        delivered_offset_(request->start_offset()) {}
 
-  void Start(const std::shared_ptr<PortsConnection>& connection) {
+  void Start(const std::shared_ptr<PortsConnection>& connection,
+             const std::shared_ptr<DrainSignal>& drain) {
     self_ = shared_from_this();
     std::weak_ptr<StreamPortsReactor> weak = self_;
+    {
+      absl::MutexLock lock(&mu_);
+      drain_ = drain;
+    }
+    // Runs at once when the drain has begun already.
+    DrainSignal::Handle hook = drain->OnDrain([weak] {
+      if (auto self = weak.lock()) self->Drain();
+    });
+    {
+      absl::MutexLock lock(&mu_);
+      drain_hook_ = hook;
+    }
     ResolveProject(options_, request_.project_id(), call_,
                    [weak, connection](absl::StatusOr<std::string> project) {
                      auto self = weak.lock();
@@ -279,13 +314,34 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
   }
 
   void OnWriteDone(bool ok) override {
+    bool drained = false;
     {
       absl::MutexLock lock(&mu_);
       writing_ = false;
+      if (ok) delivered_offset_ = written_end_offset_;
+      if (draining_ && !finished_) {
+        FinishLocked(DrainingError(delivered_offset_));
+        drained = true;
+      }
     }
-    // A failed write means the caller is gone: stop fetching.
-    if (!ok) call_.cancellation->Cancel();
+    // A failed write means the caller is gone, a drained stream fetches no
+    // more: stop fetching.
+    if (!ok || drained) call_.cancellation->Cancel();
     Pump();
+  }
+
+  // The gateway drains: ends the call now, or after the write outstanding,
+  // with GATEWAY_DRAINING and the offset of the first port not delivered.
+  void Drain() {
+    {
+      absl::MutexLock lock(&mu_);
+      if (finished_) return;
+      draining_ = true;
+      if (writing_) return;  // OnWriteDone finishes the call.
+      FinishLocked(DrainingError(delivered_offset_));
+    }
+    // Without mu_: the walk's cancellation runs its notification (Pump).
+    call_.cancellation->Cancel();
   }
 
   // The caller is gone (or its deadline passed): the walk (or the project
@@ -302,7 +358,14 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
   // (each ends by releasing mu_) in a way ThreadSanitizer sees: gRPC's own
   // hand-off to OnDone goes through libgrpc++'s uninstrumented atomics.
   void OnDone() override {
-    { absl::MutexLock lock(&mu_); }
+    std::shared_ptr<DrainSignal> drain;
+    DrainSignal::Handle hook = 0;
+    {
+      absl::MutexLock lock(&mu_);
+      drain = std::move(drain_);
+      hook = drain_hook_;
+    }
+    if (drain != nullptr) drain->Unregister(hook);
     self_.reset();
   }
 
@@ -327,6 +390,7 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
       if (finished_) break;  // OnCancel finished the call meanwhile.
       if (step.kind == PageWalk::Step::kPage) {
         ports_ += step.page.ports_size();
+        written_end_offset_ = step.page.offset() + step.page.ports_size();
         current_ = std::move(step.page);
         writing_ = true;
         StartWrite(&current_);
@@ -355,10 +419,15 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
       record.ports = ports_;
       WriteLogLine(FormatCallRecord(record, absl::Now()));
     }
+    if (auto pushback = RetryPushbackMs(status)) {
+      context_->AddTrailingMetadata(kRetryPushbackTrailer, *pushback);
+    }
     Finish(ToGrpcStatus(status));
   }
 
   const PortServiceOptions& options_;
+  // gRPC's, valid until OnDone.
+  grpc::CallbackServerContext* const context_;
   const StreamPortsRequest request_;
   CallContext call_;
   const absl::Time start_;
@@ -372,6 +441,15 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   long long ports_ ABSL_GUARDED_BY(mu_) = 0;
   StreamPortsResponse current_ ABSL_GUARDED_BY(mu_);
+  // The offset of the first port the caller has not received (yet).
+  int delivered_offset_ ABSL_GUARDED_BY(mu_);
+  // The offset after the page being written.
+  int written_end_offset_ ABSL_GUARDED_BY(mu_) = 0;
+  // Set by Drain(): the call ends once the write outstanding is done.
+  bool draining_ ABSL_GUARDED_BY(mu_) = false;
+  // The service's drain signal and this call's action on it.
+  std::shared_ptr<DrainSignal> drain_ ABSL_GUARDED_BY(mu_);
+  DrainSignal::Handle drain_hook_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace
@@ -405,8 +483,10 @@ grpc::ServerUnaryReactor* PortService::ListPorts(grpc::CallbackServerContext* co
 grpc::ServerWriteReactor<StreamPortsResponse>* PortService::StreamPorts(
     grpc::CallbackServerContext* context, const StreamPortsRequest* request) {
   auto reactor = std::make_shared<StreamPortsReactor>(options_, context, request);
-  reactor->Start(connection_);
+  reactor->Start(connection_, drain_);
   return reactor.get();
 }
+
+void PortService::EndStreamsForDrain() { drain_->Drain(); }
 
 }  // namespace hss::gateway

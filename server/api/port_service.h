@@ -5,6 +5,7 @@
 #include <string>
 
 #include "hss/ports/v1/ports.grpc.pb.h"
+#include "server/api/drain_signal.h"
 #include "server/auth/project_resolver.h"
 #include "server/connection/ports_connection.h"
 
@@ -43,9 +44,18 @@ class PortService final : public hss::ports::v1::PortService::CallbackService {
       grpc::CallbackServerContext* context,
       const hss::ports::v1::StreamPortsRequest* request) override;
 
+  // Ends every StreamPorts call in flight, and any that starts later, with
+  // UNAVAILABLE, ErrorInfo reason GATEWAY_DRAINING and `resumeOffset` (the
+  // offset of the first port not yet delivered): a page being written is
+  // delivered first, nothing more is fetched. ListPorts calls are not
+  // affected. Thread-safe; later calls do nothing.
+  void EndStreamsForDrain();
+
  private:
   const PortServiceOptions options_;
   const std::shared_ptr<PortsConnection> connection_;
+  // Fired by EndStreamsForDrain(); every stream registers on it.
+  const std::shared_ptr<DrainSignal> drain_ = std::make_shared<DrainSignal>();
 };
 
 // Returns the caller's upstream token from metadata `x-auth-token`, or from

@@ -229,6 +229,39 @@ TEST_F(PortServiceTest, ListPortsAnswersFromAnUpstreamPageThatArrivesLater) {
   EXPECT_TRUE(ShutdownPromptly());
 }
 
+TEST_F(PortServiceTest, ARetryableErrorCarriesGrpcRetryPushbackMsNextToRetryInfo) {
+  StartServer();
+  hss_->Script(Throttled("2"));
+  grpc::ClientContext context;
+  ListPortsResponse response;
+  grpc::Status status = client_->ListPorts(&context, FullListRequest(), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+  const auto& trailers = context.GetServerTrailingMetadata();
+  auto it = trailers.find("grpc-retry-pushback-ms");
+  ASSERT_NE(it, trailers.end()) << "no grpc-retry-pushback-ms trailer";
+  EXPECT_EQ(std::string(it->second.data(), it->second.size()), "2000");
+
+  // An error without a RetryInfo has none.
+  hss_->Script(HttpError(400));
+  grpc::ClientContext bad_context;
+  status = client_->ListPorts(&bad_context, FullListRequest(), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(bad_context.GetServerTrailingMetadata().count("grpc-retry-pushback-ms"), 0u);
+
+  // StreamPorts too.
+  hss_->Script(Throttled("3"));
+  grpc::ClientContext stream_context;
+  auto reader = client_->StreamPorts(&stream_context, StreamRequest());
+  StreamPortsResponse page;
+  while (reader->Read(&page)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  it = stream_context.GetServerTrailingMetadata().find("grpc-retry-pushback-ms");
+  ASSERT_NE(it, stream_context.GetServerTrailingMetadata().end());
+  EXPECT_EQ(std::string(it->second.data(), it->second.size()), "3000");
+  EXPECT_TRUE(ShutdownPromptly());
+}
+
 TEST_F(PortServiceTest, ListPortsDeadlineBeforeTheUpstreamAnswersEndsTheCallAtOnce) {
   StartServer();
   ListPortsCall call(*client_, FullListRequest(), absl::Milliseconds(50));

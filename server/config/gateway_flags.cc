@@ -55,6 +55,28 @@ ABSL_FLAG(int32_t, decode_threads, 0,
           "0: the transport thread maps them; -1: one per core");
 ABSL_FLAG(bool, log_calls, true, "write one JSON log line per finished call to stderr");
 
+// Drain and mesh-ready connection settings (server/api/listener_options.h, graceful_drain.h).
+ABSL_FLAG(absl::Duration, drain_prestop, absl::Seconds(5),
+          "on SIGTERM, how long the listener stays open answering health NOT_SERVING (calls "
+          "are still served) before --drain_timeout begins");
+ABSL_FLAG(absl::Duration, keepalive_time, absl::Minutes(1),
+          "the server pings a connection after this long without activity");
+ABSL_FLAG(absl::Duration, keepalive_timeout, absl::Seconds(20),
+          "a keepalive ping not answered within this closes the connection");
+ABSL_FLAG(absl::Duration, keepalive_min_client_interval, absl::Seconds(10),
+          "client keepalive pings closer together than this are refused (GOAWAY too_many_pings)");
+ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(30),
+          "connections are sent GOAWAY after this long so that clients rebalance; inf: never");
+ABSL_FLAG(absl::Duration, max_connection_age_grace, absl::InfiniteDuration(),
+          "calls in flight on a connection past --max_connection_age may run this long; inf: "
+          "until they end");
+ABSL_FLAG(int32_t, max_concurrent_streams, 1000, "concurrent calls per connection, at most");
+ABSL_FLAG(int32_t, max_receive_message_bytes, 4 << 20,
+          "largest request message accepted; larger → RESOURCE_EXHAUSTED");
+ABSL_FLAG(int64_t, grpc_memory_quota_bytes, int64_t{1} << 30,
+          "memory all gRPC connections and calls may use together; 0: no limit");
+ABSL_FLAG(int32_t, grpc_max_threads, 0, "threads gRPC's resource quota allows; 0: gRPC's default");
+
 // Upstream protection (server/protection_options.h).
 ABSL_FLAG(int32_t, retry_max_attempts, 4, "upstream attempts per call at most (1 = no retry)");
 ABSL_FLAG(absl::Duration, retry_max_elapsed, absl::Seconds(20),
@@ -244,6 +266,38 @@ absl::StatusOr<GatewayOptions> GatewayOptionsFromFlags(EnvLookup env) {
   o.transport.proxy = absl::GetFlag(FLAGS_proxy);
   if (absl::Status status = ProtectionFromFlags(o.endpoint, o.protection); !status.ok()) {
     return status;
+  }
+
+  // Drain and mesh-ready connection settings.
+  o.drain_prestop = absl::GetFlag(FLAGS_drain_prestop);
+  ListenerOptions& l = o.listener;
+  l.keepalive_time = absl::GetFlag(FLAGS_keepalive_time);
+  l.keepalive_timeout = absl::GetFlag(FLAGS_keepalive_timeout);
+  l.min_client_ping_interval = absl::GetFlag(FLAGS_keepalive_min_client_interval);
+  l.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
+  l.max_connection_age_grace = absl::GetFlag(FLAGS_max_connection_age_grace);
+  l.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  l.max_receive_message_bytes = absl::GetFlag(FLAGS_max_receive_message_bytes);
+  l.resource_quota_bytes = absl::GetFlag(FLAGS_grpc_memory_quota_bytes);
+  l.resource_quota_threads = absl::GetFlag(FLAGS_grpc_max_threads);
+  if (o.drain_prestop < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--drain_prestop must not be negative");
+  }
+  if (l.keepalive_time <= absl::ZeroDuration() || l.keepalive_timeout <= absl::ZeroDuration() ||
+      l.max_connection_age <= absl::ZeroDuration() ||
+      l.min_client_ping_interval < absl::ZeroDuration() ||
+      l.max_connection_age_grace < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "--keepalive_time, --keepalive_timeout and --max_connection_age must be positive, "
+        "--keepalive_min_client_interval and --max_connection_age_grace not negative");
+  }
+  if (l.max_concurrent_streams < 1 || l.max_receive_message_bytes < 1024) {
+    return absl::InvalidArgumentError(
+        "--max_concurrent_streams must be ≥ 1 and --max_receive_message_bytes ≥ 1024");
+  }
+  if (l.resource_quota_bytes < 0 || l.resource_quota_threads < 0) {
+    return absl::InvalidArgumentError(
+        "--grpc_memory_quota_bytes and --grpc_max_threads must not be negative (0: no limit)");
   }
   return o;
 }

@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "server/api/listener_options.h"
 #include "server/auth/credential_source.h"
 #include "server/auth/credentials_factory.h"
 #include "server/http/curl_transport.h"
@@ -69,6 +70,13 @@ struct GatewayOptions {
   ProtectionOptions protection;
   // libcurl settings.
   CurlTransportOptions transport;
+
+  // Drain and mesh-ready connection settings (issue 10).
+  // After SIGTERM, how long the listener stays open answering health
+  // NOT_SERVING before it closes and drain_timeout begins.
+  absl::Duration drain_prestop = absl::Seconds(5);
+  // Keepalive, connection age, streams per connection, message size, quota.
+  ListenerOptions listener;
 };
 
 // Looks up an environment variable; returns "" when unset.

@@ -76,6 +76,9 @@ inline constexpr absl::string_view kReasonUpstreamCredentialsRejected =
 inline constexpr absl::string_view kReasonGatewayRateLimited = "GATEWAY_RATE_LIMITED";
 // The gateway is shutting down.
 inline constexpr absl::string_view kReasonGatewayShuttingDown = "GATEWAY_SHUTTING_DOWN";
+// The gateway is draining (SIGTERM): a stream ended at the drain deadline after
+// its last complete page; resumeOffset continues it on another replica.
+inline constexpr absl::string_view kReasonGatewayDraining = "GATEWAY_DRAINING";
 // The transport ran out of memory.
 inline constexpr absl::string_view kReasonGatewayOutOfMemory = "GATEWAY_OUT_OF_MEMORY";
 // IAM was unreachable, timed out, or answered 429/5xx.

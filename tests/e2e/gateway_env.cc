@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 #include <string_view>
@@ -78,6 +79,7 @@ std::vector<std::string> WithSanitizerOptions(std::vector<std::string> env) {
 }  // namespace
 
 GatewayEnv::~GatewayEnv() {
+  for (auto& replica : replicas_) StopAndCheck("hss-gateway replica", replica);
   StopAndCheck("hss-gateway", gateway_);
   StopAndCheck("hss-sim", sim_);
 }
@@ -102,16 +104,35 @@ absl::StatusOr<std::unique_ptr<GatewayEnv>> GatewayEnv::Start(GatewayEnvOptions 
   }
   std::vector<std::string> gw_argv = {GatewayBinary(), "--listen=127.0.0.1:0",
                                       absl::StrCat("--endpoint=", endpoint),
-                                      absl::StrCat("--project_id=", kProject)};
+                                      absl::StrCat("--project_id=", kProject),
+                                      // Drain: no pre-stop unless a test asks for one.
+                                      "--drain_prestop=0s"};
   gw_argv.insert(gw_argv.end(), options.gateway_args.begin(), options.gateway_args.end());
   auto gateway = ChildProcess::Start(gw_argv, WithSanitizerOptions(options.gateway_env));
   if (!gateway.ok()) return gateway.status();
   env->gateway_.emplace(*std::move(gateway));
+  // Drain: further replicas, the same command line (each on a port of its own).
+  env->replicas_.reserve(std::max(0, options.gateway_replicas - 1));
+  for (int i = 1; i < options.gateway_replicas; ++i) {
+    auto replica = ChildProcess::Start(gw_argv, WithSanitizerOptions(options.gateway_env));
+    if (!replica.ok()) return replica.status();
+    env->replicas_.emplace_back(*std::move(replica));
+  }
   return env;
 }
 
 std::string GatewayEnv::gateway_target() const {
   return absl::StrCat("127.0.0.1:", gateway_->port());
+}
+
+std::string GatewayEnv::gateway_target(int index) const {
+  const ChildProcess& child = index == 0 ? *gateway_ : *replicas_[index - 1];
+  return absl::StrCat("127.0.0.1:", child.port());
+}
+
+std::unique_ptr<hss::ports::v1::PortService::Stub> GatewayEnv::NewStub(int index) const {
+  return hss::ports::v1::PortService::NewStub(
+      grpc::CreateChannel(gateway_target(index), grpc::InsecureChannelCredentials()));
 }
 
 std::string GatewayEnv::sim_url() const { return absl::StrCat("http://127.0.0.1:", sim_->port()); }

@@ -41,6 +41,10 @@ struct GatewayEnvOptions {
   std::vector<std::string> gateway_env;
   // Start the gateway against this endpoint instead of the simulator.
   std::optional<std::string> endpoint_override;
+  // Gateway replicas against the same simulator, with the same flags (drain
+  // tests: a stream drained on one resumes on another). Every gateway gets
+  // --drain_prestop=0s unless gateway_args say otherwise, so stops are fast.
+  int gateway_replicas = 1;
 };
 
 // hss-sim and hss-gateway running as processes on loopback, with helpers to
@@ -88,10 +92,19 @@ class GatewayEnv {
   ChildProcess& gateway() { return *gateway_; }
   ChildProcess& sim() { return *sim_; }
 
+  // Replica `index` (0: gateway(), 1..gateway_replicas-1: the others).
+  ChildProcess& gateway(int index) { return index == 0 ? *gateway_ : *replicas_[index - 1]; }
+  // "127.0.0.1:PORT" of replica `index`.
+  std::string gateway_target(int index) const;
+  // A new stub on a new channel to replica `index`.
+  std::unique_ptr<hss::ports::v1::PortService::Stub> NewStub(int index) const;
+
  private:
   GatewayEnv() = default;
   std::optional<ChildProcess> sim_;
   std::optional<ChildProcess> gateway_;
+  // Replicas 1.. (reserved up front: never reallocated).
+  std::vector<std::optional<ChildProcess>> replicas_;
 };
 
 }  // namespace hss::testing

@@ -56,7 +56,7 @@ class PythonClientTest(unittest.TestCase):
                                        "--hosts=py-host:25"], env)
         cls.gateway, cls.gateway_port = start(
             [GATEWAY, "--listen=127.0.0.1:0", f"--endpoint=http://127.0.0.1:{cls.sim_port}",
-             "--auth=passthrough", "--project_id=py-project"])
+             "--auth=passthrough", "--project_id=py-project", "--drain_prestop=0s"])
         cls.channel = grpc.insecure_channel(f"127.0.0.1:{cls.gateway_port}")
         cls.stub = ports_pb2_grpc.PortServiceStub(cls.channel)
         cls.metadata = [("x-auth-token", "py-token")]
