@@ -36,6 +36,7 @@
 #include "server/runtime/log.h"
 #include "server/runtime/scheduler.h"
 #include "server/runtime/work_pool.h"
+#include "server/tls/listener_credentials.h"
 
 namespace hss::gateway {
 namespace {
@@ -79,6 +80,23 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
              "--insecure_skip_tls_verify is ON: the upstream's TLS certificate is NOT verified; "
              "anyone on the network path can read and alter HSS traffic");
   }
+  // TLS / mTLS of the listener (server/tls/); the files are checked here, before gRPC sees them.
+  auto listener_credentials = MakeListenerCredentials(options.listener_tls);
+  if (!listener_credentials.ok()) {
+    std::fprintf(stderr, "hss-gateway: %s\n",
+                 std::string(listener_credentials.status().message()).c_str());
+    return 2;
+  }
+  if (options.listener_tls.enabled()) {
+    LogEvent("info", absl::StrCat("listener TLS: certificate ", options.listener_tls.cert_file,
+                                  options.listener_tls.mutual()
+                                      ? absl::StrCat(", client certificates required (CA ",
+                                                     options.listener_tls.client_ca_file, ")")
+                                      : std::string(", no client certificates"),
+                                  "; files re-read every ",
+                                  absl::FormatDuration(options.listener_tls.reload_interval)));
+  }
+
   auto transport = CurlTransport::Create(options.transport);
   if (!transport.ok()) {
     std::fprintf(stderr, "hss-gateway: %s\n", transport.status().ToString().c_str());
@@ -167,7 +185,7 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options.listen, *listener_credentials, &port);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {

@@ -84,6 +84,18 @@ ABSL_FLAG(int32_t, breaker_failure_threshold, 10,
 ABSL_FLAG(absl::Duration, breaker_cool_down, absl::Seconds(10),
           "how long an open breaker fails calls fast before it lets one probe through");
 
+// TLS and mTLS of the gRPC listener (server/tls/listener_tls_options.h).
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate chain the gRPC listener presents; with --tls_key_file turns TLS on "
+          "(default: plaintext)");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA certificates client certificates must chain to: mTLS, a verified client "
+          "certificate is required");
+ABSL_FLAG(absl::Duration, tls_reload_interval, absl::Seconds(60),
+          "how often the TLS files are re-read: rotated certificates reach new connections "
+          "within this delay (≥ 1s)");
+
 namespace hss::gateway {
 
 namespace {
@@ -244,6 +256,13 @@ absl::StatusOr<GatewayOptions> GatewayOptionsFromFlags(EnvLookup env) {
   o.transport.proxy = absl::GetFlag(FLAGS_proxy);
   if (absl::Status status = ProtectionFromFlags(o.endpoint, o.protection); !status.ok()) {
     return status;
+  }
+  o.listener_tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  o.listener_tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
+  o.listener_tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  o.listener_tls.reload_interval = absl::GetFlag(FLAGS_tls_reload_interval);
+  if (o.listener_tls.reload_interval < absl::Seconds(1)) {
+    return absl::InvalidArgumentError("--tls_reload_interval must be at least 1s");
   }
   return o;
 }

@@ -11,6 +11,7 @@
 #include "server/auth/credentials_factory.h"
 #include "server/http/curl_transport.h"
 #include "server/protection/protection_options.h"
+#include "server/tls/listener_tls_options.h"
 
 namespace hss::gateway {
 
@@ -69,6 +70,8 @@ struct GatewayOptions {
   ProtectionOptions protection;
   // libcurl settings.
   CurlTransportOptions transport;
+  // TLS / mTLS of the gRPC listener (plaintext by default).
+  ListenerTlsOptions listener_tls;
 };
 
 // Looks up an environment variable; returns "" when unset.
