@@ -26,6 +26,7 @@
 #include "server/auth/iam_token_credentials.h"
 #include "server/auth/project_resolver.h"
 #include "server/auth/token_credentials.h"
+#include "server/authz/policy_watcher.h"
 #include "server/config/gateway_flags.h"
 #include "server/connection/ports_connection.h"
 #include "server/http/curl_transport.h"
@@ -179,6 +180,33 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
   service_options.project_resolver = std::move(resolver);
   service_options.region = options.region;
   service_options.gateway_identity = setup->quota_identity;
+  // Caller authorization (server/authz/): the policy file is polled on the scheduler's thread.
+  if (!options.authz.policy_file.empty()) {
+    auto authz =
+        PolicyWatcher::Start(options.authz.policy_file, options.authz.reload_interval, scheduler);
+    if (!authz.ok()) {
+      std::fprintf(stderr, "hss-gateway: %s\n", std::string(authz.status().message()).c_str());
+      return 2;
+    }
+    LogEvent("info",
+             absl::StrCat(
+                 "caller authorization: ", (*authz)->policy()->rules().size(), " rule(s) from ",
+                 options.authz.policy_file, ", checked every ",
+                 absl::FormatDuration(options.authz.reload_interval), "; callers identified by ",
+                 options.listener_tls.mutual() ? "their mTLS certificate" : "",
+                 options.listener_tls.mutual() && !options.authz.trusted_identity_header.empty()
+                     ? " and "
+                     : "",
+                 options.authz.trusted_identity_header.empty()
+                     ? ""
+                     : absl::StrCat("the trusted header ", options.authz.trusted_identity_header),
+                 !options.listener_tls.mutual() && options.authz.trusted_identity_header.empty()
+                     ? "nothing (no --tls_client_ca_file, no trusted header): every "
+                       "caller is anonymous"
+                     : ""));
+    service_options.authz = *std::move(authz);
+    service_options.authz_trusted_identity_header = options.authz.trusted_identity_header;
+  }
   PortService service(std::move(service_options), connection);
 
   grpc::EnableDefaultHealthCheckService(true);

@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "common/aksk_signer.h"
 #include "server/api/call_log.h"
+#include "server/api/caller_identity.h"
 #include "server/api/grpc_status.h"
 #include "server/api/request_validator.h"
 #include "server/runtime/log.h"
@@ -60,6 +61,21 @@ void ResolveProject(const PortServiceOptions& options, const std::string& reques
   }
 }
 
+// The caller, when a policy is set (its identities are read only then).
+Caller CallerIfAuthorizing(const PortServiceOptions& options,
+                           const grpc::CallbackServerContext& context) {
+  if (options.authz == nullptr) return Caller();
+  return CallerOf(context, options.authz_trusted_identity_header);
+}
+
+// OK when no policy is set or the policy allows the call.
+absl::Status Authorize(const PortServiceOptions& options, const Caller& caller,
+                       absl::string_view method, const std::string& project_id,
+                       const std::string& host_id) {
+  if (options.authz == nullptr) return absl::OkStatus();
+  return options.authz->policy()->Check(caller, method, project_id, host_id);
+}
+
 // A cancellation this close before the deadline counts as the deadline: the
 // clock gRPC's deadline timer runs on and absl::Now() may differ slightly.
 constexpr absl::Duration kDeadlineClockSlack = absl::Milliseconds(1);
@@ -87,6 +103,7 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
         request_(*request),
         response_(response),
         call_(MakeCallContext(options, *context)),
+        caller_(CallerIfAuthorizing(options, *context)),
         start_(absl::Now()) {}
 
   void Start(const std::shared_ptr<PortsConnection>& connection) {
@@ -122,6 +139,12 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
 
  private:
   void Fetch(PortsConnection& connection, const std::string& project_id) {
+    if (absl::Status status =
+            Authorize(options_, caller_, "ListPorts", project_id, request_.host_id());
+        !status.ok()) {
+      Done(std::move(status));
+      return;
+    }
     if (absl::Status status = ValidateListPortsRequest(request_, project_id); !status.ok()) {
       Done(std::move(status));
       return;
@@ -171,6 +194,8 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
       record.request_id = request_id;
       record.pages = http_status != 0 ? 1 : 0;
       record.ports = status.ok() ? response_->data_list_size() : 0;
+      const std::string caller = options_.authz != nullptr ? caller_.primary() : "";
+      record.caller = caller;
       WriteLogLine(FormatCallRecord(record, absl::Now()));
     }
     Finish(ToGrpcStatus(status));
@@ -181,6 +206,7 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
   const ListPortsRequest request_;
   ListPortsResponse* const response_;
   CallContext call_;
+  const Caller caller_;
   const absl::Time start_;
   std::shared_ptr<ListPortsReactor> self_;
 
@@ -219,6 +245,7 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
       : options_(options),
         request_(*request),
         call_(MakeCallContext(options, *context)),
+        caller_(CallerIfAuthorizing(options, *context)),
         start_(absl::Now()) {}
 
   void Start(const std::shared_ptr<PortsConnection>& connection) {
@@ -238,6 +265,13 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
   }
 
   void Walk(PortsConnection& connection, const std::string& project_id) {
+    if (absl::Status status =
+            Authorize(options_, caller_, "StreamPorts", project_id, request_.host_id());
+        !status.ok()) {
+      absl::MutexLock lock(&mu_);
+      FinishLocked(std::move(status));
+      return;
+    }
     if (absl::Status status = ValidateStreamPortsRequest(request_, project_id); !status.ok()) {
       absl::MutexLock lock(&mu_);
       FinishLocked(std::move(status));
@@ -331,6 +365,8 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
       record.request_id = stats.last_request_id;
       record.pages = stats.pages_fetched;
       record.ports = ports_;
+      const std::string caller = options_.authz != nullptr ? caller_.primary() : "";
+      record.caller = caller;
       WriteLogLine(FormatCallRecord(record, absl::Now()));
     }
     Finish(ToGrpcStatus(status));
@@ -339,6 +375,7 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
   const PortServiceOptions& options_;
   const StreamPortsRequest request_;
   CallContext call_;
+  const Caller caller_;
   const absl::Time start_;
   std::shared_ptr<StreamPortsReactor> self_;
 

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "server/auth/credential_source.h"
 #include "server/auth/credentials_factory.h"
+#include "server/authz/authz_options.h"
 #include "server/http/curl_transport.h"
 #include "server/protection/protection_options.h"
 #include "server/tls/listener_tls_options.h"
@@ -72,6 +73,8 @@ struct GatewayOptions {
   CurlTransportOptions transport;
   // TLS / mTLS of the gRPC listener (plaintext by default).
   ListenerTlsOptions listener_tls;
+  // Caller authorization (off unless a policy file is given).
+  AuthzOptions authz;
 };
 
 // Looks up an environment variable; returns "" when unset.
