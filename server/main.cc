@@ -188,22 +188,20 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
       std::fprintf(stderr, "hss-gateway: %s\n", std::string(authz.status().message()).c_str());
       return 2;
     }
-    LogEvent("info",
-             absl::StrCat(
-                 "caller authorization: ", (*authz)->policy()->rules().size(), " rule(s) from ",
-                 options.authz.policy_file, ", checked every ",
-                 absl::FormatDuration(options.authz.reload_interval), "; callers identified by ",
-                 options.listener_tls.mutual() ? "their mTLS certificate" : "",
-                 options.listener_tls.mutual() && !options.authz.trusted_identity_header.empty()
-                     ? " and "
-                     : "",
-                 options.authz.trusted_identity_header.empty()
-                     ? ""
-                     : absl::StrCat("the trusted header ", options.authz.trusted_identity_header),
-                 !options.listener_tls.mutual() && options.authz.trusted_identity_header.empty()
-                     ? "nothing (no --tls_client_ca_file, no trusted header): every "
-                       "caller is anonymous"
-                     : ""));
+    std::string identified_by = options.listener_tls.mutual() ? "their mTLS certificate" : "";
+    if (!options.authz.trusted_identity_header.empty()) {
+      absl::StrAppend(&identified_by, identified_by.empty() ? "" : " and ", "the trusted header ",
+                      options.authz.trusted_identity_header);
+    }
+    LogEvent(identified_by.empty() ? "warning" : "info",
+             absl::StrCat("caller authorization: ", (*authz)->policy()->rules().size(),
+                          " rule(s) from ", options.authz.policy_file, ", checked every ",
+                          absl::FormatDuration(options.authz.reload_interval), "; callers ",
+                          identified_by.empty()
+                              ? "cannot be identified (no --tls_client_ca_file, no "
+                                "--authz_trusted_identity_header): only \"callers\": [\"*\"] "
+                                "rules match"
+                              : absl::StrCat("identified by ", identified_by)));
     service_options.authz = *std::move(authz);
     service_options.authz_trusted_identity_header = options.authz.trusted_identity_header;
   }
