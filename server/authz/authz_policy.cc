@@ -1,8 +1,10 @@
 #include "server/authz/authz_policy.h"
 
 #include <map>
+#include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"

@@ -1,6 +1,8 @@
 #include "server/authz/xfcc.h"
 
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"

@@ -146,7 +146,8 @@ TEST_F(TlsE2E, RotatedCertificateReachesNewConnections) {
   EXPECT_LT(delay, absl::Seconds(3)) << "documented: within --tls_reload_interval (1 s here)";
   std::printf("rotated certificate served to a new connection after %s\n",
               absl::FormatDuration(delay).c_str());
-  // The connection made before the rotation was not dropped.
+  // The connection made before the rotation was not dropped: it trusts only the old CA, so a
+  // reconnection would fail its handshake.
   grpc_connectivity_state state = before->GetState(false);
   EXPECT_EQ(state, GRPC_CHANNEL_READY);
   EXPECT_TRUE(Call(before).ok());
