@@ -32,7 +32,8 @@ constexpr char kScanner[] = "spiffe://e2e.test/ns/ops/sa/scanner";
 constexpr char kAuditor[] = "dns:auditor.e2e.test";
 
 // The scanner may list and stream everything of the gateway's project; the
-// auditor may only list web-* hosts.
+// auditor may only list web-* hosts; the ops CLI (a certificate with only a
+// subject CN) may only stream.
 const std::string kPolicy = absl::StrCat(R"({"rules": [
   {"name": "scanner", "callers": [")",
                                          kScanner, R"("],
@@ -42,7 +43,8 @@ const std::string kPolicy = absl::StrCat(R"({"rules": [
                                          kAuditor, R"("],
    "methods": ["ListPorts"], "projects": [")",
                                          GatewayEnv::kProject, R"("],
-   "host_ids": ["web-*"]}
+   "host_ids": ["web-*"]},
+  {"name": "ops CLI", "callers": ["cn:ops-cli"], "methods": ["StreamPorts"], "projects": ["*"]}
 ]})");
 
 class AuthzE2E : public ::testing::Test {
@@ -162,6 +164,23 @@ TEST_F(AuthzE2E, TwoCertificateIdentitiesGetWhatThePolicyGivesThem) {
   EXPECT_TRUE(absl::StrContains(log, "\"reason\":\"CALLER_NOT_AUTHORIZED\"")) << log;
   EXPECT_TRUE(absl::StrContains(log, absl::StrCat("\"caller\":\"", kAuditor, "\""))) << log;
   EXPECT_TRUE(absl::StrContains(log, absl::StrCat("\"caller\":\"", kScanner, "\""))) << log;
+}
+
+TEST_F(AuthzE2E, ACertificateWithoutSansIsNamedByItsCommonName) {
+  ASSERT_TRUE(certs_->MakeLeaf("ops", "ca", "ops-cli", "", "clientAuth").ok());
+  StartGateway(/*mtls=*/true);
+  auto ops = StubAs("ops");
+  ExpectDenied(List(*ops, "db-1"), "cn:ops-cli");
+  grpc::ClientContext context;
+  GatewayEnv::Prepare(context);
+  StreamPortsRequest request;
+  request.set_host_id("web-1");
+  auto reader = ops->StreamPorts(&context, request);
+  StreamPortsResponse page;
+  while (reader->Read(&page)) {
+  }
+  grpc::Status status = reader->Finish();
+  EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 TEST_F(AuthzE2E, APolicyReloadTakesEffectAndABrokenOneIsRefused) {
