@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <tuple>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -31,6 +32,17 @@ bool IsGrpcUri(absl::string_view target) {
     if (absl::StartsWith(target, scheme)) return true;
   }
   return false;
+}
+
+// The contents of PEM file `path` given as --`flag`, or InvalidArgument naming both.
+absl::StatusOr<std::string> ReadPemFile(absl::string_view flag, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read --", flag, "=", path));
+  std::string contents((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (contents.find("-----BEGIN ") == std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", path, " is not a PEM file"));
+  }
+  return contents;
 }
 
 }  // namespace
@@ -64,20 +76,23 @@ absl::StatusOr<GrpcTarget> ParseGrpcTarget(absl::string_view target) {
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const CliOptions& options) {
   absl::StatusOr<GrpcTarget> target = ParseGrpcTarget(options.target);
   if (!target.ok()) return target.status();
-  if (!options.tls && !target->tls) {
-    if (!options.tls_ca_file.empty()) {
-      return absl::InvalidArgumentError("--tls_ca_file needs --tls (or an https:// --target)");
-    }
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "a client certificate needs both --tls_cert_file and --tls_key_file");
+  }
+  const bool tls_files = !options.tls_ca_file.empty() || !options.tls_cert_file.empty();
+  if (!options.tls && !target->tls && !tls_files) {
     return grpc::CreateChannel(target->target, grpc::InsecureChannelCredentials());
   }
   grpc::SslCredentialsOptions ssl;
-  if (!options.tls_ca_file.empty()) {
-    std::ifstream in(options.tls_ca_file, std::ios::binary);
-    if (!in) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("cannot read --tls_ca_file ", options.tls_ca_file));
-    }
-    ssl.pem_root_certs.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  for (auto [path, flag, out] :
+       {std::tuple{&options.tls_ca_file, "tls_ca_file", &ssl.pem_root_certs},
+        std::tuple{&options.tls_cert_file, "tls_cert_file", &ssl.pem_cert_chain},
+        std::tuple{&options.tls_key_file, "tls_key_file", &ssl.pem_private_key}}) {
+    if (path->empty()) continue;
+    absl::StatusOr<std::string> contents = ReadPemFile(flag, *path);
+    if (!contents.ok()) return contents.status();
+    *out = *std::move(contents);
   }
   return grpc::CreateChannel(target->target, grpc::SslCredentials(ssl));
 }

@@ -30,11 +30,13 @@ struct GrpcTarget {
 // carries a path, query or user info.
 absl::StatusOr<GrpcTarget> ParseGrpcTarget(absl::string_view target);
 
-// A channel to options.target: plaintext, or with options.tls TLS verified
-// against options.tls_ca_file (system roots if empty). Returns
-// InvalidArgument if the target is empty or malformed (ParseGrpcTarget; an
-// https:// target turns TLS on) or the CA file cannot be read. The
-// channel connects lazily, on the first call.
+// A channel to options.target: plaintext, or TLS (options.tls, an https://
+// target or any of the TLS files turn it on) verified against
+// options.tls_ca_file (system roots if empty), presenting
+// options.tls_cert_file/tls_key_file when set (mTLS). Returns
+// InvalidArgument if the target is empty or malformed (ParseGrpcTarget), a
+// file cannot be read or is not PEM, or only one of the certificate and key
+// is given. The channel connects lazily, on the first call.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const CliOptions& options);
 
 }  // namespace hss::client

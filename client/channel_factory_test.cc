@@ -51,5 +51,20 @@ TEST(ParseGrpcTarget, RefusesUrlsWithAPathOrUserInfo) {
   EXPECT_FALSE(ParseGrpcTarget("").ok());
 }
 
+TEST(MakeChannel, ChecksTheTlsFiles) {
+  CliOptions options;
+  options.tls_cert_file = "/nonexistent/client.crt";
+  EXPECT_THAT(std::string(MakeChannel(options).status().message()),
+              HasSubstr("needs both --tls_cert_file and --tls_key_file"));
+  options.tls_key_file = "/nonexistent/client.key";
+  EXPECT_THAT(std::string(MakeChannel(options).status().message()),
+              HasSubstr("cannot read --tls_cert_file=/nonexistent/client.crt"));
+  CliOptions not_pem;
+  not_pem.tls_ca_file = "/proc/self/cmdline";
+  EXPECT_THAT(std::string(MakeChannel(not_pem).status().message()),
+              HasSubstr("--tls_ca_file=/proc/self/cmdline is not a PEM file"));
+  EXPECT_TRUE(MakeChannel(CliOptions()).ok());  // Plaintext.
+}
+
 }  // namespace
 }  // namespace hss::client

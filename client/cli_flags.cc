@@ -19,7 +19,11 @@ ABSL_FLAG(bool, wide, false,
 ABSL_FLAG(std::string, token, "", "auth token; visible to others in `ps`, prefer --token_file");
 ABSL_FLAG(std::string, token_file, "", "file holding the auth token (default: env HSS_AUTH_TOKEN)");
 ABSL_FLAG(bool, tls, false, "connect with TLS (default: plaintext)");
-ABSL_FLAG(std::string, tls_ca_file, "", "PEM CA certificates for --tls (default: system roots)");
+ABSL_FLAG(std::string, tls_ca_file, "",
+          "PEM CA certificates that verify the gateway (default: system roots); turns TLS on");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM client certificate for a gateway that requires mTLS; turns TLS on");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
 
 // Request fields.
 ABSL_FLAG(std::string, project_id, "", "project ID (default: the gateway's project)");
@@ -51,11 +55,11 @@ absl::CommandLineFlag* Find(absl::string_view name) {
 
 const std::vector<absl::string_view>& AllFlagNames() {
   static const auto* const kNames = new std::vector<absl::string_view>{
-      "target",      "host_id", "project_id", "host_name",    "host_ip",
-      "port",        "type",    "status",     "category",     "enterprise_project_id",
-      "limit",       "offset",  "page_size",  "start_offset", "output",
-      "wide",        "timeout", "token_file", "token",        "tls",
-      "tls_ca_file",
+      "target",      "host_id",       "project_id",   "host_name",    "host_ip",
+      "port",        "type",          "status",       "category",     "enterprise_project_id",
+      "limit",       "offset",        "page_size",    "start_offset", "output",
+      "wide",        "timeout",       "token_file",   "token",        "tls",
+      "tls_ca_file", "tls_cert_file", "tls_key_file",
   };
   return *kNames;
 }
@@ -112,6 +116,8 @@ CliOptions OptionsFromFlags() {
   o.token_file = absl::GetFlag(FLAGS_token_file);
   o.tls = absl::GetFlag(FLAGS_tls);
   o.tls_ca_file = absl::GetFlag(FLAGS_tls_ca_file);
+  o.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  o.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
   o.project_id = absl::GetFlag(FLAGS_project_id);
   o.host_id = absl::GetFlag(FLAGS_host_id);
   o.host_name = absl::GetFlag(FLAGS_host_name);

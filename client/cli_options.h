@@ -27,6 +27,10 @@ struct CliOptions {
   bool tls = false;
   // --tls_ca_file: PEM roots to verify the gateway with; empty: system roots.
   std::string tls_ca_file;
+  // --tls_cert_file, --tls_key_file: the client's own certificate chain and
+  // key (PEM), for a gateway that requires mTLS; empty: none.
+  std::string tls_cert_file;
+  std::string tls_key_file;
   // --wide: table cells stay whole even when stdout is a narrower terminal.
   bool wide = false;
 

@@ -14,9 +14,11 @@ const std::vector<CommandSpec>& AllCommands() {
                      "with --output=json the ListPortsResponse as JSON (proto field names).\n"
                      "On a terminal, long table cells are shortened with … to fit its width\n"
                      "(--wide keeps them whole). --timeout is the deadline of the call.",
-          .flags = {"target", "host_id", "project_id", "host_name", "host_ip", "port", "type",
-                    "status", "category", "enterprise_project_id", "limit", "offset", "output",
-                    "wide", "timeout", "token_file", "token", "tls", "tls_ca_file"},
+          .flags = {"target",      "host_id", "project_id", "host_name",   "host_ip",
+                    "port",        "type",    "status",     "category",    "enterprise_project_id",
+                    "limit",       "offset",  "output",     "wide",        "timeout",
+                    "token_file",  "token",   "tls",        "tls_ca_file", "tls_cert_file",
+                    "tls_key_file"},
       },
       {
           .name = "stream",
@@ -29,9 +31,12 @@ const std::vector<CommandSpec>& AllCommands() {
                      "line is drawn there. --timeout is the longest wait for the next page.\n"
                      "If the walk fails, the error is followed by the command that resumes it\n"
                      "(--start_offset=<resumeOffset>).",
-          .flags = {"target", "host_id", "project_id", "host_name", "host_ip", "port", "type",
-                    "status", "category", "enterprise_project_id", "page_size", "start_offset",
-                    "output", "wide", "timeout", "token_file", "token", "tls", "tls_ca_file"},
+          .flags =
+              {"target",      "host_id",      "project_id", "host_name",   "host_ip",
+               "port",        "type",         "status",     "category",    "enterprise_project_id",
+               "page_size",   "start_offset", "output",     "wide",        "timeout",
+               "token_file",  "token",        "tls",        "tls_ca_file", "tls_cert_file",
+               "tls_key_file"},
       },
   };
   return *kCommands;

@@ -31,7 +31,10 @@ absl::string_view Placeholder(absl::string_view flag) {
   if (flag == "status") return "normal|danger|unknown";
   if (flag == "category") return "host|container";
   if (flag == "timeout") return "DURATION";
-  if (flag == "token_file" || flag == "tls_ca_file") return "PATH";
+  if (flag == "token_file" || flag == "tls_ca_file" || flag == "tls_cert_file" ||
+      flag == "tls_key_file") {
+    return "PATH";
+  }
   if (flag == "output") return "FORMAT";
   if (flag == "host_ip") return "IP";
   if (flag == "host_name") return "NAME";

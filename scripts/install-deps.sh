@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev
   python3-grpcio python3-protobuf
   curl ca-certificates procps
+  openssl  # the CLI: tls_e2e_test makes its CA and certificates with it
 )
 
 # The npm packages of the Node.js client example and of the buf CLI (tools/buf/check.sh),

@@ -31,6 +31,7 @@
 #include "server/auth/iam_token_credentials.h"
 #include "server/auth/project_resolver.h"
 #include "server/auth/token_credentials.h"
+#include "server/authz/policy_watcher.h"
 #include "server/config/gateway_flags.h"
 #include "server/connection/ports_connection.h"
 #include "server/http/curl_transport.h"
@@ -41,6 +42,7 @@
 #include "server/runtime/log.h"
 #include "server/runtime/scheduler.h"
 #include "server/runtime/work_pool.h"
+#include "server/tls/listener_credentials.h"
 
 namespace hss::gateway {
 namespace {
@@ -84,6 +86,23 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
              "--insecure_skip_tls_verify is ON: the upstream's TLS certificate is NOT verified; "
              "anyone on the network path can read and alter HSS traffic");
   }
+  // TLS / mTLS of the listener (server/tls/); the files are checked here, before gRPC sees them.
+  auto listener_credentials = MakeListenerCredentials(options.listener_tls);
+  if (!listener_credentials.ok()) {
+    std::fprintf(stderr, "hss-gateway: %s\n",
+                 std::string(listener_credentials.status().message()).c_str());
+    return 2;
+  }
+  if (options.listener_tls.enabled()) {
+    LogEvent("info", absl::StrCat("listener TLS: certificate ", options.listener_tls.cert_file,
+                                  options.listener_tls.mutual()
+                                      ? absl::StrCat(", client certificates required (CA ",
+                                                     options.listener_tls.client_ca_file, ")")
+                                      : std::string(", no client certificates"),
+                                  "; files re-read every ",
+                                  absl::FormatDuration(options.listener_tls.reload_interval)));
+  }
+
   auto transport = CurlTransport::Create(options.transport);
   if (!transport.ok()) {
     std::fprintf(stderr, "hss-gateway: %s\n", transport.status().ToString().c_str());
@@ -166,6 +185,31 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
   service_options.project_resolver = std::move(resolver);
   service_options.region = options.region;
   service_options.gateway_identity = setup->quota_identity;
+  // Caller authorization (server/authz/): the policy file is polled on the scheduler's thread.
+  if (!options.authz.policy_file.empty()) {
+    auto authz =
+        PolicyWatcher::Start(options.authz.policy_file, options.authz.reload_interval, scheduler);
+    if (!authz.ok()) {
+      std::fprintf(stderr, "hss-gateway: %s\n", std::string(authz.status().message()).c_str());
+      return 2;
+    }
+    std::string identified_by = options.listener_tls.mutual() ? "their mTLS certificate" : "";
+    if (!options.authz.trusted_identity_header.empty()) {
+      absl::StrAppend(&identified_by, identified_by.empty() ? "" : " and ", "the trusted header ",
+                      options.authz.trusted_identity_header);
+    }
+    LogEvent(identified_by.empty() ? "warning" : "info",
+             absl::StrCat("caller authorization: ", (*authz)->policy()->rules().size(),
+                          " rule(s) from ", options.authz.policy_file, ", checked every ",
+                          absl::FormatDuration(options.authz.reload_interval), "; callers ",
+                          identified_by.empty()
+                              ? "cannot be identified (no --tls_client_ca_file, no "
+                                "--authz_trusted_identity_header): only \"callers\": [\"*\"] "
+                                "rules match"
+                              : absl::StrCat("identified by ", identified_by)));
+    service_options.authz = *std::move(authz);
+    service_options.authz_trusted_identity_header = options.authz.trusted_identity_header;
+  }
   PortService service(std::move(service_options), connection);
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -175,7 +219,7 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options.listen, *listener_credentials, &port);
   ApplyListenerOptions(options.listener, builder);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

@@ -26,6 +26,7 @@ std::string FormatCallRecord(const CallRecord& r, absl::Time now) {
   line.AddInt("pages", r.pages);
   line.AddInt("ports", r.ports);
   if (!r.status.ok()) line.AddString("error", r.status.message(), kCallLogMaxErrorBytes);
+  if (!r.caller.empty()) line.AddString("caller", r.caller, kCallLogMaxCallerBytes);
   return std::move(line).Finish();
 }
 

@@ -20,6 +20,8 @@ inline constexpr size_t kCallLogMaxRequestIdBytes = 128;
 inline constexpr size_t kCallLogMaxReasonBytes = 128;
 // See kCallLogMaxHostIdBytes: the error message (may quote HSS's answer).
 inline constexpr size_t kCallLogMaxErrorBytes = 1024;
+// See kCallLogMaxHostIdBytes: the caller identity (may come from a header).
+inline constexpr size_t kCallLogMaxCallerBytes = 256;
 
 // What the gateway records about one finished call. Holds nothing secret.
 struct CallRecord {
@@ -42,13 +44,16 @@ struct CallRecord {
   // The call's W3C trace id and the gateway's span id ("" if unknown).
   absl::string_view trace_id;
   absl::string_view span_id;
+  // With --authz_policy_file: the caller's identity (Caller::primary()); empty
+  // otherwise (then not written).
+  absl::string_view caller;
 };
 
 // Formats `record` as one JSON object on one line (no trailing newline):
 // {"ts","level":"info","msg":"call","method","host_id","code","reason" (errors),
 // "http_status","latency_ms","request_id" (if any),"trace_id","span_id" (if
-// any),"pages","ports","error" (errors)}. Valid UTF-8 whatever the input: invalid bytes become
-// U+FFFD.
+// any),"pages","ports","error" (errors),"caller" (if any)}. Valid UTF-8 whatever the input:
+// invalid bytes become U+FFFD.
 std::string FormatCallRecord(const CallRecord& record, absl::Time now);
 
 }  // namespace hss::gateway

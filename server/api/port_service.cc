@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "common/aksk_signer.h"
 #include "server/api/call_log.h"
+#include "server/api/caller_identity.h"
 #include "server/api/grpc_status.h"
 #include "server/api/request_validator.h"
 #include "server/runtime/error_reasons.h"
@@ -79,6 +80,21 @@ void ResolveProject(const PortServiceOptions& options, const std::string& reques
   }
 }
 
+// The caller, when a policy is set (its identities are read only then).
+Caller CallerIfAuthorizing(const PortServiceOptions& options,
+                           const grpc::CallbackServerContext& context) {
+  if (options.authz == nullptr) return Caller();
+  return CallerOf(context, options.authz_trusted_identity_header);
+}
+
+// OK when no policy is set or the policy allows the call.
+absl::Status Authorize(const PortServiceOptions& options, const Caller& caller,
+                       absl::string_view method, const std::string& project_id,
+                       const std::string& host_id) {
+  if (options.authz == nullptr) return absl::OkStatus();
+  return options.authz->policy()->Check(caller, method, project_id, host_id);
+}
+
 // A cancellation this close before the deadline counts as the deadline: the
 // clock gRPC's deadline timer runs on and absl::Now() may differ slightly.
 constexpr absl::Duration kDeadlineClockSlack = absl::Milliseconds(1);
@@ -107,6 +123,7 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
         request_(*request),
         response_(response),
         call_(MakeCallContext(options, *context)),
+        caller_(CallerIfAuthorizing(options, *context)),
         start_(absl::Now()) {}
 
   void Start(const std::shared_ptr<PortsConnection>& connection) {
@@ -142,6 +159,12 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
 
  private:
   void Fetch(PortsConnection& connection, const std::string& project_id) {
+    if (absl::Status status =
+            Authorize(options_, caller_, "ListPorts", project_id, request_.host_id());
+        !status.ok()) {
+      Done(std::move(status));
+      return;
+    }
     if (absl::Status status = ValidateListPortsRequest(request_, project_id); !status.ok()) {
       Done(std::move(status));
       return;
@@ -193,6 +216,8 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
       record.trace_id = call_.trace.trace_id;
       record.span_id = call_.trace.span_id;
       record.ports = status.ok() ? response_->data_list_size() : 0;
+      const std::string caller = options_.authz != nullptr ? caller_.primary() : "";
+      record.caller = caller;
       WriteLogLine(FormatCallRecord(record, absl::Now()));
     }
     if (auto pushback = RetryPushbackMs(status)) {
@@ -208,6 +233,7 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
   const ListPortsRequest request_;
   ListPortsResponse* const response_;
   CallContext call_;
+  const Caller caller_;
   const absl::Time start_;
   std::shared_ptr<ListPortsReactor> self_;
 
@@ -260,6 +286,7 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
         context_(context),
         request_(*request),
         call_(MakeCallContext(options, *context)),
+        caller_(CallerIfAuthorizing(options, *context)),
         start_(absl::Now()),
         delivered_offset_(request->start_offset()) {}
 
@@ -293,6 +320,13 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
   }
 
   void Walk(PortsConnection& connection, const std::string& project_id) {
+    if (absl::Status status =
+            Authorize(options_, caller_, "StreamPorts", project_id, request_.host_id());
+        !status.ok()) {
+      absl::MutexLock lock(&mu_);
+      FinishLocked(std::move(status));
+      return;
+    }
     if (absl::Status status = ValidateStreamPortsRequest(request_, project_id); !status.ok()) {
       absl::MutexLock lock(&mu_);
       FinishLocked(std::move(status));
@@ -417,6 +451,8 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
       record.trace_id = call_.trace.trace_id;
       record.span_id = call_.trace.span_id;
       record.ports = ports_;
+      const std::string caller = options_.authz != nullptr ? caller_.primary() : "";
+      record.caller = caller;
       WriteLogLine(FormatCallRecord(record, absl::Now()));
     }
     if (auto pushback = RetryPushbackMs(status)) {
@@ -430,6 +466,7 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
   grpc::CallbackServerContext* const context_;
   const StreamPortsRequest request_;
   CallContext call_;
+  const Caller caller_;
   const absl::Time start_;
   std::shared_ptr<StreamPortsReactor> self_;
 

@@ -7,6 +7,7 @@
 #include "hss/ports/v1/ports.grpc.pb.h"
 #include "server/api/drain_signal.h"
 #include "server/auth/project_resolver.h"
+#include "server/authz/policy_watcher.h"
 #include "server/connection/ports_connection.h"
 
 namespace hss::gateway {
@@ -26,6 +27,13 @@ struct PortServiceOptions {
   // hash of the AK); empty in passthrough mode, where each caller's token
   // hash is used. Keys quotas, coalescing and the cache.
   std::string gateway_identity;
+  // Caller authorization (--authz_policy_file); null: every caller may call
+  // everything. Checked once the call's project is known, before validation
+  // and before any upstream request.
+  std::shared_ptr<PolicyWatcher> authz;
+  // The metadata key a mesh proxy puts the caller's identity in
+  // (--authz_trusted_identity_header, lower case); empty: none is trusted.
+  std::string authz_trusted_identity_header;
 };
 
 // hss.ports.v1.PortService on gRPC's callback API: each call is a reactor that

@@ -7,12 +7,15 @@
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
@@ -23,6 +26,7 @@
 #include "server/runtime/status_details.h"
 #include "server/testing/fake_hss_stub.h"
 #include "server/testing/fake_http_transport.h"
+#include "server/testing/fake_scheduler.h"
 
 namespace hss::gateway {
 namespace {
@@ -357,6 +361,80 @@ TEST_F(PortServiceTest, StreamPortsCancelledWhileTheProjectIsResolvedEndsAtOnce)
   EXPECT_EQ(transport_->pending(), 1u);  // Ended without IAM's answer.
   transport_->Answer(MakeHttpResponse(200, R"({"projects":[{"id":"p1","name":"cn-north-4"}]})"));
   EXPECT_EQ(hss_->calls(), 0);
+}
+
+// --authz_policy_file: a caller the policy does not allow gets PERMISSION_DENIED
+// CALLER_NOT_AUTHORIZED naming it and the project, and HSS is never asked.
+class PortServiceAuthzTest : public PortServiceTest {
+ protected:
+  void SetUp() override {
+    char path[] = "/tmp/hss-api-authz-XXXXXX";
+    const int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    const std::string policy =
+        R"({"rules": [{"callers": ["spiffe://t/alice"], "methods": ["ListPorts"],
+                       "projects": ["proj-1"]}]})";
+    ASSERT_EQ(write(fd, policy.data(), policy.size()), static_cast<ssize_t>(policy.size()));
+    close(fd);
+    path_ = path;
+    auto watcher = PolicyWatcher::Start(path_, absl::Seconds(5), scheduler_);
+    ASSERT_TRUE(watcher.ok()) << watcher.status();
+    PortServiceOptions options;
+    options.default_project_id = "proj-default";
+    options.authz = *std::move(watcher);
+    options.authz_trusted_identity_header = "x-caller";
+    StartServer(std::move(options));
+  }
+  void TearDown() override {
+    PortServiceTest::TearDown();
+    std::remove(path_.c_str());
+  }
+
+  std::shared_ptr<FakeScheduler> scheduler_ = std::make_shared<FakeScheduler>();
+  std::string path_;
+};
+
+TEST_F(PortServiceAuthzTest, DeniesWhatNoRuleAllowsWithoutCallingHss) {
+  struct Row {
+    const char* caller;  // nullptr: no header.
+    const char* project;
+  };
+  for (const Row& row : std::vector<Row>{
+           {"spiffe://t/bob", "proj-1"}, {"spiffe://t/alice", "proj-2"}, {nullptr, "proj-1"}}) {
+    grpc::ClientContext context;
+    if (row.caller != nullptr) context.AddMetadata("x-caller", row.caller);
+    ListPortsRequest request = FullListRequest();
+    request.set_project_id(row.project);
+    ListPortsResponse response;
+    grpc::Status status = client_->ListPorts(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << status.error_message();
+    auto info = ErrorInfoOf(status);
+    ASSERT_TRUE(info.has_value());
+    EXPECT_EQ(info->reason(), "CALLER_NOT_AUTHORIZED");
+    EXPECT_EQ(info->metadata().at("callerIdentity"),
+              row.caller != nullptr ? row.caller : "anonymous");
+    EXPECT_EQ(info->metadata().at("projectId"), row.project);
+  }
+  // StreamPorts is not in alice's rule.
+  grpc::ClientContext context;
+  context.AddMetadata("x-caller", "spiffe://t/alice");
+  StreamPortsRequest stream_request = StreamRequest();
+  stream_request.set_project_id("proj-1");
+  auto reader = client_->StreamPorts(&context, stream_request);
+  StreamPortsResponse message;
+  EXPECT_FALSE(reader->Read(&message));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(hss_->calls(), 0);
+}
+
+TEST_F(PortServiceAuthzTest, AllowsWhatARuleAllows) {
+  hss_->Script(TestPage(3, /*total=*/3));
+  grpc::ClientContext context;
+  context.AddMetadata("x-caller", "spiffe://t/alice");
+  ListPortsResponse response;
+  grpc::Status status = client_->ListPorts(&context, FullListRequest(), &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(hss_->calls(), 1);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -105,6 +106,29 @@ ABSL_FLAG(int32_t, breaker_failure_threshold, 10,
           "the circuit breaker (0: off)");
 ABSL_FLAG(absl::Duration, breaker_cool_down, absl::Seconds(10),
           "how long an open breaker fails calls fast before it lets one probe through");
+
+// TLS and mTLS of the gRPC listener (server/tls/listener_tls_options.h).
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate chain the gRPC listener presents; with --tls_key_file turns TLS on "
+          "(default: plaintext)");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA certificates client certificates must chain to: mTLS, a verified client "
+          "certificate is required");
+ABSL_FLAG(absl::Duration, tls_reload_interval, absl::Seconds(60),
+          "how often the TLS files are re-read: rotated certificates reach new connections "
+          "within this delay (≥ 1s)");
+
+// Caller authorization (server/authz/authz_options.h).
+ABSL_FLAG(std::string, authz_policy_file, "",
+          "JSON policy of which callers may call which methods for which projects (README "
+          "\"Caller authorization\"); set: unknown callers are denied (default: no policy)");
+ABSL_FLAG(absl::Duration, authz_reload_interval, absl::Seconds(5),
+          "how often --authz_policy_file is checked for changes");
+ABSL_FLAG(std::string, authz_trusted_identity_header, "",
+          "metadata a mesh proxy that terminates mTLS sets to the caller's identity, e.g. "
+          "x-forwarded-client-cert (Envoy XFCC); trusted: set it only when every request passes "
+          "that proxy (default: only the gateway's own mTLS peer certificate counts)");
 
 namespace hss::gateway {
 
@@ -298,6 +322,25 @@ absl::StatusOr<GatewayOptions> GatewayOptionsFromFlags(EnvLookup env) {
   if (l.resource_quota_bytes < 0 || l.resource_quota_threads < 0) {
     return absl::InvalidArgumentError(
         "--grpc_memory_quota_bytes and --grpc_max_threads must not be negative (0: no limit)");
+  }
+  o.listener_tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  o.listener_tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
+  o.listener_tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  o.listener_tls.reload_interval = absl::GetFlag(FLAGS_tls_reload_interval);
+  if (o.listener_tls.reload_interval < absl::Seconds(1)) {
+    return absl::InvalidArgumentError("--tls_reload_interval must be at least 1s");
+  }
+  o.authz.policy_file = absl::GetFlag(FLAGS_authz_policy_file);
+  o.authz.reload_interval = absl::GetFlag(FLAGS_authz_reload_interval);
+  o.authz.trusted_identity_header =
+      absl::AsciiStrToLower(absl::GetFlag(FLAGS_authz_trusted_identity_header));
+  if (o.authz.reload_interval < absl::Milliseconds(100)) {
+    return absl::InvalidArgumentError("--authz_reload_interval must be at least 100ms");
+  }
+  if (!o.authz.trusted_identity_header.empty() && o.authz.policy_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--authz_trusted_identity_header needs --authz_policy_file (it names callers for the "
+        "policy)");
   }
   return o;
 }

@@ -10,8 +10,10 @@
 #include "server/api/listener_options.h"
 #include "server/auth/credential_source.h"
 #include "server/auth/credentials_factory.h"
+#include "server/authz/authz_options.h"
 #include "server/http/curl_transport.h"
 #include "server/protection/protection_options.h"
+#include "server/tls/listener_tls_options.h"
 
 namespace hss::gateway {
 
@@ -77,6 +79,10 @@ struct GatewayOptions {
   absl::Duration drain_prestop = absl::Seconds(5);
   // Keepalive, connection age, streams per connection, message size, quota.
   ListenerOptions listener;
+  // TLS / mTLS of the gRPC listener (plaintext by default).
+  ListenerTlsOptions listener_tls;
+  // Caller authorization (off unless a policy file is given).
+  AuthzOptions authz;
 };
 
 // Looks up an environment variable; returns "" when unset.

@@ -101,6 +101,8 @@ inline constexpr absl::string_view kReasonMissingCredentials = "MISSING_CREDENTI
 inline constexpr absl::string_view kReasonMalformedCredentials = "MALFORMED_CREDENTIALS";
 // The AK/SK signature could not be computed.
 inline constexpr absl::string_view kReasonSigningFailed = "SIGNING_FAILED";
+// --authz_policy_file: no rule allows this caller this method for this project.
+inline constexpr absl::string_view kReasonCallerNotAuthorized = "CALLER_NOT_AUTHORIZED";
 // The request failed validation (with a BadRequest).
 inline constexpr absl::string_view kReasonInvalidRequest = "INVALID_REQUEST";
 // A walk would pass the upstream's highest offset.

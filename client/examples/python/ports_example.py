@@ -11,10 +11,13 @@ project's .proto files (see client/examples/README.md), which must be importable
 
 Usage:
   ports_example.py --target=HOST:PORT --host_id=ID [--token=TOKEN] [--expect_total=N]
+      [--tls_ca_file=CA.pem [--tls_cert_file=CLIENT.pem --tls_key_file=CLIENT.key]]
 
 The token (or $HSS_AUTH_TOKEN) is sent as `x-auth-token` metadata, which a gateway
 in --auth=passthrough mode forwards to HSS. Prints what it receives; exits 1 if
-anything is unexpected.
+anything is unexpected. Any --tls_* file turns TLS on: --tls_ca_file verifies the
+gateway (default: the system roots), --tls_cert_file/--tls_key_file are the client's
+certificate for a gateway that requires mTLS (--tls_client_ca_file).
 """
 import argparse
 import os
@@ -129,6 +132,27 @@ def invalid_request(stub, metadata):
     raise Unexpected("an invalid request succeeded")
 
 
+def read_file(path):
+    """The bytes of `path`, or None when no path is given."""
+    if not path:
+        return None
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def open_channel(args):
+    """A plaintext channel, or a TLS one when any --tls_* file is given."""
+    if not (args.tls or args.tls_ca_file or args.tls_cert_file):
+        return grpc.insecure_channel(args.target)
+    if bool(args.tls_cert_file) != bool(args.tls_key_file):
+        raise SystemExit("a client certificate needs both --tls_cert_file and --tls_key_file")
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=read_file(args.tls_ca_file),
+        private_key=read_file(args.tls_key_file),
+        certificate_chain=read_file(args.tls_cert_file))
+    return grpc.secure_channel(args.target, credentials)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--target", required=True, help="the gateway, HOST:PORT")
@@ -136,10 +160,14 @@ def main():
     parser.add_argument("--token", default=os.environ.get("HSS_AUTH_TOKEN", ""),
                         help="IAM token sent as x-auth-token (default: $HSS_AUTH_TOKEN)")
     parser.add_argument("--expect_total", type=int, help="fail unless the host has N ports")
+    parser.add_argument("--tls", action="store_true", help="TLS with the system roots")
+    parser.add_argument("--tls_ca_file", help="PEM CAs that verify the gateway (turns TLS on)")
+    parser.add_argument("--tls_cert_file", help="PEM client certificate (mTLS)")
+    parser.add_argument("--tls_key_file", help="PEM key of --tls_cert_file")
     args = parser.parse_args()
 
     metadata = [("x-auth-token", args.token)] if args.token else []
-    with grpc.insecure_channel(args.target) as channel:
+    with open_channel(args) as channel:
         stub = ports_pb2_grpc.PortServiceStub(channel)
         try:
             total = list_ports(stub, metadata, args.host_id, args.expect_total)
