@@ -15,7 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "sim/port_generator.h"
+#include "sim/data/port_generator.h"
 #include "tests/e2e/error_details.h"
 #include "tests/e2e/gateway_env.h"
 
