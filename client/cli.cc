@@ -78,8 +78,9 @@ int RunCli(int argc, char** argv, const CliEnvironment& env, std::ostream& out, 
     return UsageError(status, program, command, err);
   };
 
-  if (absl::Status status = ApplyFlags(*line); !status.ok()) return usage_error(status);
-  const CliOptions options = OptionsFromFlags();
+  absl::StatusOr<CliOptions> applied = ApplyFlags(*line);
+  if (!applied.ok()) return usage_error(applied.status());
+  const CliOptions& options = *applied;
   absl::StatusOr<OutputFormat> format = ParseOutputFormat(command, options.output);
   if (!format.ok()) return usage_error(format.status());
   if (options.timeout <= absl::ZeroDuration()) {

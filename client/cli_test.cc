@@ -153,10 +153,7 @@ class CliTest : public testing::Test {
     ASSERT_GT(port, 0);
     target_ = absl::StrCat("--target=127.0.0.1:", port);
   }
-  void TearDown() override {
-    server_->Shutdown();
-    ResetFlagsToDefaults();  // RunCli sets the process's flags.
-  }
+  void TearDown() override { server_->Shutdown(); }
 
   // Runs hss-ports with `args` (after the program name); fills out_ and err_.
   int Run(const std::vector<std::string>& args) {

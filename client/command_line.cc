@@ -130,15 +130,15 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, const char* const* argv) 
   return line;
 }
 
-absl::Status ApplyFlags(const CommandLine& line) {
-  ResetFlagsToDefaults();
+absl::StatusOr<CliOptions> ApplyFlags(const CommandLine& line) {
+  CliOptions options;
   for (const ArgToken& token : line.tokens) {
     if (token.kind != ArgToken::Kind::kFlag) continue;
-    if (absl::Status status = SetFlagFromText(token.name, token.value); !status.ok()) {
+    if (absl::Status status = SetFlag(token.name, token.value, options); !status.ok()) {
       return status;
     }
   }
-  return absl::OkStatus();
+  return options;
 }
 
 void ScrubTokenArgs(const CommandLine& line, char** argv) {

@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "client/cli_options.h"
 
 namespace hss::client {
 
@@ -63,10 +64,10 @@ struct CommandLine {
 // even if the rest of the line is invalid. Flag values are not checked here.
 absl::StatusOr<CommandLine> ParseCommandLine(int argc, const char* const* argv);
 
-// Resets every hss-ports flag to its default, then sets each flag of `line` in
+// The options `line` gives: CliOptions's defaults, then each flag of `line` in
 // order (a repeated flag: the last one wins). Returns InvalidArgument naming
 // the flag if a value does not parse (e.g. `--port=http`).
-absl::Status ApplyFlags(const CommandLine& line);
+absl::StatusOr<CliOptions> ApplyFlags(const CommandLine& line);
 
 // Overwrites the value of every `--token` in `argv` with 'x' characters, so
 // that the token no longer shows in `ps` or /proc/<pid>/cmdline. `line` must

@@ -22,14 +22,10 @@ absl::StatusOr<CommandLine> Parse(std::vector<const char*> args) {
 absl::StatusOr<CliOptions> OptionsFor(std::vector<const char*> args) {
   absl::StatusOr<CommandLine> line = Parse(std::move(args));
   if (!line.ok()) return line.status();
-  if (absl::Status status = ApplyFlags(*line); !status.ok()) return status;
-  return OptionsFromFlags();
+  return ApplyFlags(*line);
 }
 
-class CommandLineTest : public testing::Test {
- protected:
-  void TearDown() override { ResetFlagsToDefaults(); }  // ApplyFlags sets the process's flags.
-};
+class CommandLineTest : public testing::Test {};
 
 TEST_F(CommandLineTest, GroupsFlagsAndValues) {
   absl::StatusOr<CommandLine> line =
@@ -141,6 +137,25 @@ TEST_F(CommandLineTest, RejectsValuesThatDoNotParse) {
             "--timeout: invalid value \"10\" (want a duration such as 10s, 1m30s or inf)");
   EXPECT_EQ(OptionsFor({"list", "--tls=maybe"}).status().message(),
             "--tls: invalid value \"maybe\" (want true or false)");
+}
+
+TEST_F(CommandLineTest, UsageDefaultsAreTheOptionsDefaults) {
+  // The defaults usage prints, parsed as flags, give CliOptions's own defaults.
+  CliOptions from_text;
+  for (absl::string_view name : AllFlagNames()) {
+    ASSERT_TRUE(SetFlag(name, FlagDefault(name), from_text).ok()) << name;
+  }
+  const CliOptions defaults;
+  EXPECT_EQ(from_text.target, defaults.target);
+  EXPECT_EQ(from_text.timeout, defaults.timeout);
+  EXPECT_EQ(from_text.output, defaults.output);
+  EXPECT_EQ(from_text.port, defaults.port);
+  EXPECT_EQ(from_text.wide, defaults.wide);
+  EXPECT_EQ(from_text.tls, defaults.tls);
+  EXPECT_EQ(from_text.limit, defaults.limit);
+  EXPECT_EQ(from_text.page_size, defaults.page_size);
+  EXPECT_EQ(FlagDefault("timeout"), "10s");
+  EXPECT_EQ(FlagDefault("target"), "127.0.0.1:50051");
 }
 
 TEST_F(CommandLineTest, ApplyFlagsStartsFromDefaults) {
