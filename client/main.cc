@@ -6,8 +6,8 @@
 #include <iostream>
 #include <string>
 
-#include "client/auth_token.h"
-#include "client/cli.h"
+#include "client/calls/auth_token.h"
+#include "client/cli/cli.h"
 
 namespace {
 

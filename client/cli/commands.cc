@@ -1,0 +1,56 @@
+#include "client/cli/commands.h"
+
+#include <algorithm>
+
+namespace hss::client {
+
+const std::vector<CommandSpec>& AllCommands() {
+  static const auto* const kCommands = new std::vector<CommandSpec>{
+      {
+          .name = "list",
+          .synopsis = "--host_id=ID [flags]",
+          .summary = "Prints one page of a server's open ports (PortService.ListPorts).",
+          .details = "Output: an aligned table and the line `N of TOTAL ports (offset O)`, or\n"
+                     "with --output=json the ListPortsResponse as JSON (proto field names).\n"
+                     "On a terminal, long table cells are shortened with … to fit its width\n"
+                     "(--wide keeps them whole). --timeout is the deadline of the call.",
+          .flags = {"target",      "host_id", "project_id", "host_name",   "host_ip",
+                    "port",        "type",    "status",     "category",    "enterprise_project_id",
+                    "limit",       "offset",  "output",     "wide",        "timeout",
+                    "token_file",  "token",   "tls",        "tls_ca_file", "tls_cert_file",
+                    "tls_key_file"},
+      },
+      {
+          .name = "stream",
+          .synopsis = "--host_id=ID [flags]",
+          .summary = "Prints all of a server's open ports as the pages arrive "
+                     "(PortService.StreamPorts).",
+          .details = "Output: table rows, or with --output=jsonl one JSON object per port and\n"
+                     "line. On a terminal, long table cells are shortened with … to fit its\n"
+                     "width (--wide keeps them whole). When stderr is a terminal a progress\n"
+                     "line is drawn there. --timeout is the longest wait for the next page.\n"
+                     "If the walk fails, the error is followed by the command that resumes it\n"
+                     "(--start_offset=<resumeOffset>).",
+          .flags =
+              {"target",      "host_id",      "project_id", "host_name",   "host_ip",
+               "port",        "type",         "status",     "category",    "enterprise_project_id",
+               "page_size",   "start_offset", "output",     "wide",        "timeout",
+               "token_file",  "token",        "tls",        "tls_ca_file", "tls_cert_file",
+               "tls_key_file"},
+      },
+  };
+  return *kCommands;
+}
+
+const CommandSpec* FindCommand(absl::string_view name) {
+  for (const CommandSpec& command : AllCommands()) {
+    if (command.name == name) return &command;
+  }
+  return nullptr;
+}
+
+bool AcceptsFlag(const CommandSpec& command, absl::string_view flag) {
+  return std::find(command.flags.begin(), command.flags.end(), flag) != command.flags.end();
+}
+
+}  // namespace hss::client
