@@ -2,12 +2,15 @@
 // the upstream (hss-sim) over keep-alive HTTP, at the same concurrency, in one run.
 //
 //   list_ports_bench [--concurrency=32] [--seconds=8] [--limit=10]
+//                    [--gateway_args=--metrics_listen=127.0.0.1:0]
 //
 // Prints requests per second, p50/p99 latency, and the gateway's CPU time per call.
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -22,6 +25,8 @@ ABSL_FLAG(int, concurrency, 32, "requests in flight at once");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(8), "length of each phase");
 ABSL_FLAG(int, limit, 10, "ports per page");
 ABSL_FLAG(int, max_requests, 200000, "upper bound of requests per phase");
+ABSL_FLAG(std::vector<std::string>, gateway_args, {},
+          "extra hss-gateway flags, comma-separated (e.g. --metrics_listen=127.0.0.1:0)");
 
 namespace hss::bench {
 namespace {
@@ -77,8 +82,10 @@ int Main() {
   const int limit = absl::GetFlag(FLAGS_limit);
   const int max_requests = absl::GetFlag(FLAGS_max_requests);
 
+  std::vector<std::string> gateway_args = {"--log_calls=false"};
+  for (const std::string& arg : absl::GetFlag(FLAGS_gateway_args)) gateway_args.push_back(arg);
   auto env = testing::GatewayEnv::Start(
-      {.sim_args = {"--hosts=bench-host:1000"}, .gateway_args = {"--log_calls=false"}});
+      {.sim_args = {"--hosts=bench-host:1000"}, .gateway_args = std::move(gateway_args)});
   if (!env.ok()) {
     std::fprintf(stderr, "%s\n", env.status().ToString().c_str());
     return 1;

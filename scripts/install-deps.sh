@@ -12,6 +12,8 @@ packages=(
   python3-grpcio python3-protobuf
   curl ca-certificates procps
   openssl  # the CLI: tls_e2e_test makes its CA and certificates with it
+  prometheus-cpp-dev  # metrics: prometheus-cpp's core and pull exposer
+  prometheus  # the server: metrics_e2e_test scrapes the gateway with it
 )
 
 # The npm packages of the Node.js client example and of the buf CLI (tools/buf/check.sh),

@@ -36,6 +36,10 @@
 #include "server/connection/ports_connection.h"
 #include "server/http/curl_transport.h"
 #include "server/http/url_redaction.h"
+#include "server/observability/gateway_metrics.h"
+#include "server/observability/metrics_server.h"
+#include "server/observability/process_collector.h"
+#include "server/observability/protection_collector.h"
 #include "server/protection/protection_options.h"
 #include "server/protection/upstream_metrics.h"
 #include "server/rest/rest_hss_stub.h"
@@ -81,6 +85,12 @@ absl::StatusOr<std::string> DiscoverProject(const std::shared_ptr<ProjectResolve
 }
 
 int Run(GatewayOptions options, const sigset_t& stop_signals) {
+  // Metrics are recorded from the start (IAM token requests included) when they are served.
+  std::shared_ptr<GatewayMetrics> gateway_metrics;
+  if (!options.metrics_listen.empty()) {
+    gateway_metrics = std::make_shared<GatewayMetrics>();
+    SetMetricsRecorder(gateway_metrics);
+  }
   if (options.transport.insecure_skip_tls_verify) {
     LogEvent("warning",
              "--insecure_skip_tls_verify is ON: the upstream's TLS certificate is NOT verified; "
@@ -211,6 +221,23 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
     service_options.authz_trusted_identity_header = options.authz.trusted_identity_header;
   }
   PortService service(std::move(service_options), connection);
+
+  // Metrics: served when --metrics_listen is set.
+  std::unique_ptr<MetricsServer> metrics_server;
+  if (gateway_metrics != nullptr) {
+    auto started = MetricsServer::Start(
+        options.metrics_listen, {gateway_metrics, std::make_shared<ProtectionCollector>(metrics),
+                                 std::make_shared<ProcessCollector>()});
+    if (!started.ok()) {
+      std::fprintf(stderr, "hss-gateway: %s\n", std::string(started.status().message()).c_str());
+      return 1;
+    }
+    metrics_server = *std::move(started);
+    LogEvent("info",
+             absl::StrCat("metrics on http://",
+                          options.metrics_listen.substr(0, options.metrics_listen.rfind(':')), ":",
+                          metrics_server->port(), "/metrics"));
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   // Links grpc.health.v1's descriptor in, so that reflection describes the

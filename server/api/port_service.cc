@@ -17,6 +17,7 @@
 #include "server/api/request_validator.h"
 #include "server/runtime/error_reasons.h"
 #include "server/runtime/log.h"
+#include "server/runtime/metrics_recorder.h"
 #include "server/runtime/status_details.h"
 #include "server/runtime/trace_context.h"
 
@@ -124,7 +125,9 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
         response_(response),
         call_(MakeCallContext(options, *context)),
         caller_(CallerIfAuthorizing(options, *context)),
-        start_(absl::Now()) {}
+        start_(absl::Now()) {
+    Metrics().RpcStarted(RpcMethod::kListPorts);
+  }
 
   void Start(const std::shared_ptr<PortsConnection>& connection) {
     self_ = shared_from_this();
@@ -204,13 +207,17 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
         request_id = it->second;
       }
     }
+    const absl::Time now = absl::Now();
+    grpc::Status grpc_status = ToGrpcStatus(status);
+    if (status.ok()) Metrics().RpcMsgSent(RpcMethod::kListPorts);
+    Metrics().RpcHandled(RpcMethod::kListPorts, grpc_status.error_code(), now - start_);
     if (options_.log_calls) {
       CallRecord record;
       record.method = "ListPorts";
       record.host_id = request_.host_id();
       record.status = status;
       record.http_status = http_status;
-      record.latency = absl::Now() - start_;
+      record.latency = now - start_;
       record.request_id = request_id;
       record.pages = http_status != 0 ? 1 : 0;
       record.trace_id = call_.trace.trace_id;
@@ -218,12 +225,12 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
       record.ports = status.ok() ? response_->data_list_size() : 0;
       const std::string caller = options_.authz != nullptr ? caller_.primary() : "";
       record.caller = caller;
-      WriteLogLine(FormatCallRecord(record, absl::Now()));
+      WriteLogLine(FormatCallRecord(record, now));
     }
     if (auto pushback = RetryPushbackMs(status)) {
       context_->AddTrailingMetadata(kRetryPushbackTrailer, *pushback);
     }
-    Finish(ToGrpcStatus(status));
+    Finish(grpc_status);
   }
 
   const PortServiceOptions& options_;
@@ -288,7 +295,9 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
         call_(MakeCallContext(options, *context)),
         caller_(CallerIfAuthorizing(options, *context)),
         start_(absl::Now()),
-        delivered_offset_(request->start_offset()) {}
+        delivered_offset_(request->start_offset()) {
+    Metrics().RpcStarted(RpcMethod::kStreamPorts);
+  }
 
   void Start(const std::shared_ptr<PortsConnection>& connection,
              const std::shared_ptr<DrainSignal>& drain) {
@@ -427,6 +436,8 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
         written_end_offset_ = step.page.offset() + step.page.ports_size();
         current_ = std::move(step.page);
         writing_ = true;
+        Metrics().RpcMsgSent(RpcMethod::kStreamPorts);
+        Metrics().StreamPageSent(current_.ports_size());
         StartWrite(&current_);
       } else if (step.kind == PageWalk::Step::kDone) {
         FinishLocked(std::move(step.status));
@@ -438,6 +449,8 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
   void FinishLocked(absl::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_) return;
     finished_ = true;
+    grpc::Status grpc_status = ToGrpcStatus(status);
+    Metrics().RpcHandled(RpcMethod::kStreamPorts, grpc_status.error_code(), absl::Now() - start_);
     if (options_.log_calls) {
       PageWalk::Stats stats = walk_ != nullptr ? walk_->stats() : PageWalk::Stats();
       CallRecord record;
@@ -458,7 +471,7 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
     if (auto pushback = RetryPushbackMs(status)) {
       context_->AddTrailingMetadata(kRetryPushbackTrailer, *pushback);
     }
-    Finish(ToGrpcStatus(status));
+    Finish(grpc_status);
   }
 
   const PortServiceOptions& options_;

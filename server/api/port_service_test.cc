@@ -24,6 +24,7 @@
 #include "google/rpc/status.pb.h"
 #include "server/auth/token_credentials.h"
 #include "server/runtime/status_details.h"
+#include "server/testing/counting_metrics_recorder.h"
 #include "server/testing/fake_hss_stub.h"
 #include "server/testing/fake_http_transport.h"
 #include "server/testing/fake_scheduler.h"
@@ -328,6 +329,51 @@ TEST_F(PortServiceTest, StreamPortsEndsWithTheWalkErrorAndItsResumeOffsetAfterTh
   EXPECT_EQ(info->metadata().at(std::string(kMetaResumeOffset)), "10");
   EXPECT_EQ(info->metadata().at(std::string(kMetaHttpStatus)), "503");
   EXPECT_TRUE(ShutdownPromptly());
+}
+
+TEST_F(PortServiceTest, RecordsStartedHandledAndSentMessagesOfEachCall) {
+  auto metrics = std::make_shared<CountingMetricsRecorder>();
+  ScopedMetricsRecorder scoped(metrics);
+  StartServer();
+  hss_->Script(TestPage(3));
+  {
+    grpc::ClientContext context;
+    ListPortsResponse response;
+    ASSERT_TRUE(client_->ListPorts(&context, FullListRequest(), &response).ok());
+  }
+  {
+    grpc::ClientContext context;
+    ListPortsRequest request = FullListRequest();
+    request.clear_host_id();
+    ListPortsResponse response;
+    ASSERT_EQ(client_->ListPorts(&context, request, &response).error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  hss_->Script(TestPage(10, /*total=*/13));
+  hss_->Script(TestPage(3, /*total=*/13));
+  {
+    grpc::ClientContext context;
+    auto reader = client_->StreamPorts(&context, StreamRequest());
+    StreamPortsResponse page;
+    while (reader->Read(&page)) {
+    }
+    ASSERT_TRUE(reader->Finish().ok());
+  }
+  EXPECT_TRUE(ShutdownPromptly());
+
+  EXPECT_EQ(metrics->started(),
+            (std::vector<RpcMethod>{RpcMethod::kListPorts, RpcMethod::kListPorts,
+                                    RpcMethod::kStreamPorts}));
+  const auto handled = metrics->handled();
+  ASSERT_EQ(handled.size(), 3u);
+  EXPECT_EQ(handled[0].method, RpcMethod::kListPorts);
+  EXPECT_EQ(handled[0].grpc_code, grpc::StatusCode::OK);
+  EXPECT_EQ(handled[1].grpc_code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(handled[2].method, RpcMethod::kStreamPorts);
+  EXPECT_EQ(handled[2].grpc_code, grpc::StatusCode::OK);
+  EXPECT_EQ(metrics->sent(), (std::vector<RpcMethod>{RpcMethod::kListPorts, RpcMethod::kStreamPorts,
+                                                     RpcMethod::kStreamPorts}));
+  EXPECT_EQ(metrics->stream_pages(), (std::vector<int>{10, 3}));
 }
 
 TEST_F(PortServiceTest, ListPortsCancelledWhileTheProjectIsResolvedEndsAtOnce) {

@@ -15,6 +15,7 @@
 #include "server/http/url_redaction.h"
 #include "server/runtime/error_reasons.h"
 #include "server/runtime/log.h"
+#include "server/runtime/metrics_recorder.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
@@ -344,6 +345,7 @@ absl::StatusOr<IamToken> IamTokenCredentials::TokenFromResponse(
 
 void IamTokenCredentials::OnFetched(const std::string& key, absl::Time started,
                                     absl::StatusOr<IamToken> token) {
+  Metrics().IamTokenRefresh(token.ok());
   const absl::Time now = options_.clock();
   std::vector<Waiter> ready;
   std::vector<std::pair<Waiter, absl::Status>> failed;

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "rapidjson/document.h"
 #include "server/runtime/status_details.h"
+#include "server/testing/counting_metrics_recorder.h"
 #include "server/testing/fake_http_transport.h"
 #include "server/testing/fake_scheduler.h"
 
@@ -389,6 +390,18 @@ TEST_F(IamTokenCredentialsTest, AFailedBackgroundRefreshKeepsTheValidToken) {
   EXPECT_EQ(AuthToken(Authorize(*credentials)), "secret-token-1");
   EXPECT_EQ(transport_->started(), 3u) << "retried after the back-off";
   ExpectNoSecrets();
+}
+
+TEST_F(IamTokenCredentialsTest, RecordsEachTokenRequestAndItsFailures) {
+  auto metrics = std::make_shared<CountingMetricsRecorder>();
+  ScopedMetricsRecorder scoped(metrics);
+  auto credentials = Make();
+  Authorize(*credentials);
+  transport_->Answer(TokenResponse("secret-token-1", now_, absl::Hours(24)));
+  now_ += absl::Hours(20);
+  Authorize(*credentials);
+  transport_->Answer(MakeHttpResponse(502, ""));  // The background refresh fails.
+  EXPECT_EQ(metrics->iam(), (std::vector<bool>{true, false}));
 }
 
 TEST_F(IamTokenCredentialsTest, AnUnreadablePasswordFailsWithoutCallingIam) {

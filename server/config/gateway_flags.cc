@@ -78,6 +78,10 @@ ABSL_FLAG(int64_t, grpc_memory_quota_bytes, int64_t{1} << 30,
           "memory all gRPC connections and calls may use together; 0: no limit");
 ABSL_FLAG(int32_t, grpc_max_threads, 0, "threads gRPC's resource quota allows; 0: gRPC's default");
 
+// Metrics (server/observability/README.md).
+ABSL_FLAG(std::string, metrics_listen, "",
+          "serve Prometheus /metrics on this IPv4 address, e.g. 127.0.0.1:9464 (default: off)");
+
 // Upstream protection (server/protection_options.h).
 ABSL_FLAG(int32_t, retry_max_attempts, 4, "upstream attempts per call at most (1 = no retry)");
 ABSL_FLAG(absl::Duration, retry_max_elapsed, absl::Seconds(20),
@@ -341,6 +345,13 @@ absl::StatusOr<GatewayOptions> GatewayOptionsFromFlags(EnvLookup env) {
     return absl::InvalidArgumentError(
         "--authz_trusted_identity_header needs --authz_policy_file (it names callers for the "
         "policy)");
+  }
+
+  // Metrics.
+  o.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  if (!o.metrics_listen.empty() && o.metrics_listen.rfind(':') == std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--metrics_listen must be HOST:PORT, e.g. 127.0.0.1:9464; got \"", o.metrics_listen, "\""));
   }
   return o;
 }

@@ -83,6 +83,10 @@ struct GatewayOptions {
   ListenerTlsOptions listener_tls;
   // Caller authorization (off unless a policy file is given).
   AuthzOptions authz;
+
+  // Metrics (server/observability/): the IPv4 address /metrics is served on,
+  // e.g. "127.0.0.1:9464"; empty: not served.
+  std::string metrics_listen;
 };
 
 // Looks up an environment variable; returns "" when unset.

@@ -9,6 +9,7 @@
 #include "server/rest/port_json_mapper.h"
 #include "server/rest/upstream_query.h"
 #include "server/runtime/error_reasons.h"
+#include "server/runtime/metrics_recorder.h"
 #include "server/runtime/status_details.h"
 
 namespace hss::gateway {
@@ -63,6 +64,18 @@ absl::Status DeadlineLeftNoTime() {
   return MakeError(absl::StatusCode::kDeadlineExceeded,
                    "the caller's deadline left no time for the upstream request",
                    kReasonDeadlineExceeded);
+}
+
+// Reports one ended HSS request to the metrics.
+void RecordUpstreamRequest(const absl::StatusOr<HttpResponse>& response, absl::Duration latency) {
+  if (!response.ok()) {
+    Metrics().UpstreamRequest(0, "", latency);
+  } else if (response->status >= 200 && response->status <= 299) {
+    Metrics().UpstreamRequest(response->status, "", latency);
+  } else {
+    Metrics().UpstreamRequest(
+        response->status, ParseUpstreamErrorBody(response->body, response->status).code, latency);
+  }
 }
 
 }  // namespace
@@ -150,9 +163,11 @@ void RestHssStub::Send(HttpRequest request, const CallContext& context, HttpCall
   };
   auto state = std::make_shared<State>();
   auto cancellation = context.cancellation;
-  HttpRequestId id = transport_->Start(
-      std::move(request),
-      [state, cancellation, done = std::move(done)](absl::StatusOr<HttpResponse> response) mutable {
+  const absl::Time sent = absl::Now();
+  HttpRequestId id =
+      transport_->Start(std::move(request), [state, cancellation, sent, done = std::move(done)](
+                                                absl::StatusOr<HttpResponse> response) mutable {
+        RecordUpstreamRequest(response, absl::Now() - sent);
         Cancellation::Handle hook;
         {
           absl::MutexLock lock(&state->mu);

@@ -11,6 +11,7 @@
 #include "absl/synchronization/notification.h"
 #include "server/auth/token_credentials.h"
 #include "server/runtime/status_details.h"
+#include "server/testing/counting_metrics_recorder.h"
 
 namespace hss::gateway {
 namespace {
@@ -140,6 +141,32 @@ TEST_F(RestHssStubTest, MissingPassthroughTokenFailsWithoutARequest) {
   auto out = Call(Req());
   EXPECT_TRUE(transport_->requests.empty());
   EXPECT_EQ((*out)->status().code(), absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(RestHssStubTest, RecordsEachUpstreamRequestWithItsStatusAndErrorCode) {
+  auto metrics = std::make_shared<CountingMetricsRecorder>();
+  ScopedMetricsRecorder scoped(metrics);
+  auto ok = Call(Req());
+  HttpResponse page;
+  page.status = 200;
+  page.body = R"({"total_num":0,"data_list":[]})";
+  transport_->Answer(page);
+  auto denied = Call(Req());
+  HttpResponse error;
+  error.status = 403;
+  error.body = R"({"error_code":"HSS.0013","error_msg":"no permission"})";
+  transport_->Answer(error);
+  auto failed = Call(Req());
+  transport_->Answer(absl::UnavailableError("connection refused"));
+  ASSERT_TRUE(ok->has_value() && denied->has_value() && failed->has_value());
+  const auto upstream = metrics->upstream();
+  ASSERT_EQ(upstream.size(), 3u);
+  EXPECT_EQ(upstream[0].http_status, 200);
+  EXPECT_EQ(upstream[0].error_code, "");
+  EXPECT_EQ(upstream[1].http_status, 403);
+  EXPECT_EQ(upstream[1].error_code, "HSS.0013");
+  EXPECT_EQ(upstream[2].http_status, 0);
+  EXPECT_EQ(upstream[2].error_code, "");
 }
 
 TEST_F(RestHssStubTest, MapsASuccessfulPage) {
