@@ -127,7 +127,7 @@ HSS_SIM_TOKEN="$token" "$sim_bin" --listen=127.0.0.1:0 --auth=token \
   >/tmp/hss-smoke-sim.$$ 2>&1 &
 sim_pid=$!
 for _ in $(seq 50); do
-  grep -q ':[0-9]' /tmp/hss-smoke-sim.$$ && break
+  grep -q ':[0-9]' /tmp/hss-smoke-sim.$$ 2>/dev/null && break
   sleep 0.1
 done
 sim_port="$(head -1 /tmp/hss-smoke-sim.$$ | sed 's/.*://')"
@@ -141,7 +141,9 @@ if [ "$run_mode" = podman ]; then
     >/dev/null || fail "podman run of the gateway"
   gw_logs() { podman logs hss-smoke-$$ 2>&1; }
 else
-  in_image /usr/local/bin/hss-gateway "${gw_args[@]}" >/tmp/hss-smoke-gw.$$ 2>&1 &
+  # chroot execs the gateway, so $! is the gateway itself (a function would be a subshell).
+  chroot --userspec=10001:10001 "$root" /usr/local/bin/hss-gateway "${gw_args[@]}" \
+    >/tmp/hss-smoke-gw.$$ 2>&1 &
   gw_pid=$!
   gw_logs() { cat /tmp/hss-smoke-gw.$$; }
 fi
