@@ -105,16 +105,7 @@ class Checker:
         for p in ports:
             if not isinstance(p.get("containerPort"), int) or not p.get("name"):
                 self.problem(where, f"port {p} needs a name and an integer containerPort")
-        for probe_name in ("readinessProbe", "livenessProbe"):
-            probe = container.get(probe_name)
-            if not probe:
-                self.problem(where, f"no {probe_name}")
-                continue
-            grpc = probe.get("grpc")
-            if grpc is None:
-                self.problem(where, f"{probe_name} must be a native grpc probe (grpc.health.v1)")
-            elif grpc.get("port") not in numbers:
-                self.problem(where, f"{probe_name} port {grpc.get('port')} is not a containerPort")
+        probes = {n: container.get(n) for n in ("readinessProbe", "livenessProbe")}
         resources = container.get("resources") or {}
         requests, limits = resources.get("requests") or {}, resources.get("limits") or {}
         if "cpu" not in requests or "memory" not in requests:
@@ -151,6 +142,24 @@ class Checker:
                         self.problem(where, f"flag file holds a credential flag: {line.split('=')[0]}")
                 flags = {**flag_values(text), **flags}
         self.check_flags(where, flags, numbers, names, mounts, grace)
+        self.check_probes(where, probes, numbers | names, bool(flags.get("tls_cert_file")))
+
+    def check_probes(self, where, probes, ports, tls):
+        """Native gRPC probes on a plaintext listener; tcpSocket on a TLS one (kubelet's gRPC
+        probes dial plaintext and present no client certificate)."""
+        for probe_name, probe in probes.items():
+            if not probe:
+                self.problem(where, f"no {probe_name}")
+                continue
+            action = "tcpSocket" if tls else "grpc"
+            if action not in probe:
+                self.problem(where, f"{probe_name} must be {action}: " + (
+                    "native gRPC probes dial plaintext, the listener has TLS" if tls
+                    else "a native gRPC probe (grpc.health.v1)"))
+                continue
+            port = (probe[action] or {}).get("port")
+            if port not in ports:
+                self.problem(where, f"{probe_name} port {port} is not a containerPort")
 
     def flag_file_text(self, where, path, mounts, config_maps):
         folder, _, key = path.rpartition("/")
@@ -187,9 +196,10 @@ class Checker:
                     self.problem(where, f"--{flag}={flags[flag]} is not a duration")
                 else:
                     drain += seconds
-        if not isinstance(grace, int) or grace <= drain:
+        # The drain's streams get 1 s for their last writes after --drain_timeout.
+        if not isinstance(grace, int) or grace <= drain + 1:
             self.problem(where, f"terminationGracePeriodSeconds {grace} must exceed the drain "
-                         f"(--drain_prestop + --drain_timeout = {drain:g} s)")
+                         f"(--drain_prestop + --drain_timeout + 1 s = {drain + 1:g} s)")
 
     def check_service(self, where, service, deployments):
         spec = service.get("spec") or {}
@@ -235,8 +245,11 @@ def set_flag(docs, name, value):
     args = container(docs).get("args") or []
     flag_file = next((a.split("=", 1)[1] for a in args if a.startswith("--flagfile=")), None)
     if flag_file:
-        data = first(docs, "ConfigMap")["data"]
-        key = flag_file.rpartition("/")[2]
+        folder, _, key = flag_file.rpartition("/")
+        mount = next(m for m in container(docs)["volumeMounts"] if m["mountPath"] == folder)
+        volume = next(v for v in pod_spec(docs)["volumes"] if v["name"] == mount["name"])
+        data = next(d for d in docs if isinstance(d, dict) and d.get("kind") == "ConfigMap" and
+                    d["metadata"]["name"] == volume["configMap"]["name"])["data"]
         lines = [l for l in data[key].splitlines() if not l.startswith(f"--{name}=")]
         data[key] = "\n".join(lines + [f"--{name}={value}"]) + "\n"
     else:
@@ -248,10 +261,14 @@ def set_flag(docs, name, value):
 BREAKS = {
     "grace below the drain": lambda d: pod_spec(d).update(terminationGracePeriodSeconds=5),
     "drain above the grace": lambda d: set_flag(d, "drain_timeout", "10m"),
-    "readiness probe not native grpc": lambda d: container(d).update(
-        readinessProbe={"tcpSocket": {"port": 50051}}),
-    "liveness probe on another port": lambda d: container(d)["livenessProbe"].update(
-        grpc={"port": 1}),
+    "readiness probe over HTTP": lambda d: container(d).update(
+        readinessProbe={"httpGet": {"path": "/", "port": 50051}}),
+    "liveness probe on another port": lambda d: [
+        a.update(port=1) for k, a in container(d)["livenessProbe"].items()
+        if k in ("grpc", "tcpSocket")],
+    "native gRPC probe on a TLS listener": lambda d: (
+        set_flag(d, "tls_cert_file", container(d)["volumeMounts"][0]["mountPath"] + "/tls.crt"),
+        container(d).update(readinessProbe={"grpc": {"port": 50051}})),
     "no memory limit": lambda d: container(d)["resources"].update(limits={}),
     "no requests": lambda d: container(d)["resources"].pop("requests"),
     "credential as a plain env value": lambda d: container(d).setdefault("env", []).append(
