@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every build, test and benchmark dependency of hss-gateway from Debian bookworm packages,
 # then the npm packages of client/examples/node and tools/buf where node_modules is missing.
+# HSS_DEPS_SKIP_NPM=1 (the container image build) skips Node.js, npm and the npm packages.
 # Idempotent: packages already present are skipped, so a second run costs only a dpkg query.
 set -euo pipefail
 
@@ -23,6 +24,7 @@ npm_dirs=(client/examples/node tools/buf)
 
 install_npm_packages() {
   local repo dir
+  [ -n "${HSS_DEPS_SKIP_NPM:-}" ] && return 0  # container image build: C++ packages only
   repo="$(cd "$(dirname "$0")/.." && pwd)"
   for dir in "${npm_dirs[@]}"; do
     [ -d "$repo/$dir/node_modules" ] && continue
@@ -35,7 +37,8 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
+[ -n "${HSS_DEPS_SKIP_NPM:-}" ] || { command -v node >/dev/null && command -v npm >/dev/null; } ||
+  missing+=(nodejs npm)
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#packages[@]} packages present"
   install_npm_packages
