@@ -138,7 +138,6 @@ class PageWalk : public std::enable_shared_from_this<PageWalk> {
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<int, absl::StatusOr<PortsPage>> fetched_ ABSL_GUARDED_BY(mu_);
   std::optional<int> known_total_ ABSL_GUARDED_BY(mu_);
-  bool first_page_seen_ ABSL_GUARDED_BY(mu_) = false;
   std::optional<uint64_t> previous_page_fingerprint_ ABSL_GUARDED_BY(mu_);
   // Set once the walk's outcome is decided; nothing more is fetched or delivered.
   std::optional<absl::Status> final_status_ ABSL_GUARDED_BY(mu_);
