@@ -77,6 +77,14 @@ absl::Status ValidateAkskCredential(const AkskCredential& credential, absl::stri
       !s.ok()) {
     return s;
   }
+  // ',' and ';' delimit the Authorization header's parameters and header
+  // names: an AK holding one could be sent but never verified.
+  if (absl::StrContains(credential.ak, ',') || absl::StrContains(credential.ak, ';')) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(origin,
+                     ": the AK (access key id) contains ',' or ';', which the SDK-HMAC-SHA256 "
+                     "Authorization header cannot carry"));
+  }
   if (absl::Status s = CheckField(credential.sk, "the SK (secret access key)", 1, 1024, origin);
       !s.ok()) {
     return s;

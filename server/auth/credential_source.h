@@ -65,7 +65,8 @@ std::string RedactAk(absl::string_view ak);
 
 // Checks the fields of `credential` that end up in HTTP headers: ak (1-128),
 // sk (1-1024) and security_token (0-16384) must be visible ASCII without
-// spaces. `origin` names where they came from, for the message.
+// spaces, and ak without ',' or ';' (the Authorization header's delimiters). `origin` names where
+// they came from, for the message.
 absl::Status ValidateAkskCredential(const AkskCredential& credential, absl::string_view origin);
 
 // The official SDKs' environment variables, read once at start-up.

@@ -38,6 +38,25 @@ TEST(RedactAk, ShowsAtMostFourCharacters) {
   EXPECT_EQ(RedactAk(""), "…");
 }
 
+// Found by tests/fuzz/aksk_roundtrip_fuzz: an AK with ',' or ';' was accepted,
+// signed, and then refused by every verifier as a malformed Authorization header.
+TEST(ValidateAkskCredential, RefusesAnAkTheAuthorizationHeaderCannotCarry) {
+  for (const char* ak : {"A,cc", "AK;1", ",", ";"}) {
+    AkskCredential credential;
+    credential.ak = ak;
+    credential.sk = kSk;
+    const absl::Status status = ValidateAkskCredential(credential, "environment");
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << ak;
+    EXPECT_THAT(status.message(), AllOf(HasSubstr("environment: the AK (access key id) contains"),
+                                        Not(HasSubstr(kSk))))
+        << ak;
+  }
+  AkskCredential good;
+  good.ak = "HSS.AK-0_9~x=y";
+  good.sk = kSk;
+  EXPECT_TRUE(ValidateAkskCredential(good, "environment").ok());
+}
+
 TEST(ParseCredentialsFile, ReadsTheSdkFormat) {
   const std::string contents =
       "\xEF\xBB\xBF# Huawei Cloud credentials\r\n"
