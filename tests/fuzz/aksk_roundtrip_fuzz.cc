@@ -1,6 +1,6 @@
 // Fuzzes AK/SK signing (common/aksk_signer.h, as the gateway applies it in
 // server/auth/aksk_credentials.h) against the simulator's verifier
-// (sim/auth.h).
+// (sim/access/auth.h).
 //
 // Input (FuzzedDataProvider): credentials, a project id, query parameters,
 // extra headers (all arbitrary bytes), a body and the signing time.
@@ -30,7 +30,7 @@
 #include "server/auth/aksk_credentials.h"
 #include "server/auth/credential_source.h"
 #include "server/rest/upstream_query.h"
-#include "sim/auth.h"
+#include "sim/access/auth.h"
 #include "sim/http_types.h"
 
 namespace {
