@@ -40,9 +40,10 @@ TEST(WorkPoolTest, RunsEveryTaskOnceOnThePoolThreads) {
 
 TEST(WorkPoolTest, DestructionRunsTheTasksAlreadyQueued) {
   std::atomic<int> runs{0};
+  // Declared before the pool so it outlives the task that waits on it.
+  absl::Notification release;
   {
     WorkPool pool(1);
-    absl::Notification release;
     pool.Run([&] { release.WaitForNotification(); });  // Holds the only thread.
     for (int i = 0; i < 10; ++i) pool.Run([&] { ++runs; });
     release.Notify();
