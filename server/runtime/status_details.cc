@@ -3,6 +3,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "server/runtime/error_reasons.h"
+#include "server/runtime/log.h"
 
 namespace hss::gateway {
 namespace {
@@ -17,6 +18,12 @@ void SetDetail(absl::Status& status, const Message& message) {
   if (status.ok()) return;
   status.SetPayload(TypeUrl<Message>(), absl::Cord(message.SerializeAsString()));
 }
+
+// Detail strings are proto3 strings: a caller-supplied value that is not
+// UTF-8 (a certificate name, a header) would make the whole google.rpc.Status
+// unparsable for strict clients. Invalid bytes become U+FFFD.
+constexpr size_t kMaxDetailBytes = 1024;
+std::string DetailText(absl::string_view value) { return ToValidUtf8(value, kMaxDetailBytes); }
 
 template <typename Message>
 std::optional<Message> GetDetail(const absl::Status& status) {
@@ -35,7 +42,9 @@ absl::Status MakeError(absl::StatusCode code, absl::string_view message, absl::s
   google::rpc::ErrorInfo info;
   info.set_reason(std::string(reason));
   info.set_domain(std::string(kErrorDomain));
-  for (const auto& [key, value] : metadata) (*info.mutable_metadata())[key] = value;
+  for (const auto& [key, value] : metadata) {
+    (*info.mutable_metadata())[DetailText(key)] = DetailText(value);
+  }
   SetDetail(status, info);
   return status;
 }
@@ -43,7 +52,7 @@ absl::Status MakeError(absl::StatusCode code, absl::string_view message, absl::s
 void AddErrorMetadata(absl::Status& status, absl::string_view key, absl::string_view value) {
   auto info = GetDetail<google::rpc::ErrorInfo>(status).value_or(google::rpc::ErrorInfo());
   if (info.domain().empty()) info.set_domain(std::string(kErrorDomain));
-  (*info.mutable_metadata())[std::string(key)] = std::string(value);
+  (*info.mutable_metadata())[DetailText(key)] = DetailText(value);
   SetDetail(status, info);
 }
 
@@ -57,14 +66,18 @@ void SetRetryDelay(absl::Status& status, absl::Duration delay) {
 
 void SetRequestId(absl::Status& status, absl::string_view request_id) {
   google::rpc::RequestInfo info;
-  info.set_request_id(std::string(request_id));
+  info.set_request_id(DetailText(request_id));
   SetDetail(status, info);
 }
 
 void SetFieldViolations(absl::Status& status,
                         const std::vector<google::rpc::BadRequest::FieldViolation>& violations) {
   google::rpc::BadRequest bad_request;
-  for (const auto& v : violations) *bad_request.add_field_violations() = v;
+  for (const auto& v : violations) {
+    auto* added = bad_request.add_field_violations();
+    added->set_field(DetailText(v.field()));
+    added->set_description(DetailText(v.description()));
+  }
   SetDetail(status, bad_request);
 }
 
