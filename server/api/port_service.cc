@@ -14,6 +14,7 @@
 #include "server/api/call_log.h"
 #include "server/api/caller_identity.h"
 #include "server/api/grpc_status.h"
+#include "server/api/request_parser.h"
 #include "server/api/request_validator.h"
 #include "server/runtime/error_reasons.h"
 #include "server/runtime/log.h"
@@ -40,6 +41,16 @@ std::string MetadataValue(const std::multimap<grpc::string_ref, grpc::string_ref
     joined.append(it->second.data(), it->second.size());
   }
   return joined;
+}
+
+// Serializes `message` into `out` (replacing what it held) as gRPC would for a
+// typed method.
+template <typename Message>
+void SerializeTo(const Message& message, grpc::ByteBuffer& out) {
+  out.Clear();  // gRPC's writer fills an empty buffer only.
+  bool own_buffer = false;
+  // Serializing an in-memory message into a fresh buffer does not fail.
+  (void)grpc::SerializationTraits<Message>::Serialize(message, &out, &own_buffer);
 }
 
 CallContext MakeCallContext(const PortServiceOptions& options,
@@ -118,11 +129,11 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
                                public std::enable_shared_from_this<ListPortsReactor> {
  public:
   ListPortsReactor(const PortServiceOptions& options, grpc::CallbackServerContext* context,
-                   const ListPortsRequest* request, ListPortsResponse* response)
+                   const ListPortsRequest* request, grpc::ByteBuffer* response)
       : options_(options),
         context_(context),
         request_(*request),
-        response_(response),
+        response_bytes_(response),
         call_(MakeCallContext(options, *context)),
         caller_(CallerIfAuthorizing(options, *context)),
         start_(absl::Now()) {
@@ -191,13 +202,14 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
     absl::MutexLock lock(&mu_);
     if (finished_) return;
     finished_ = true;
-    // Only the first Done() gets here: response_ is gRPC's after Finish().
+    // Only the first Done() gets here: response_bytes_ is gRPC's after Finish().
     int http_status = 0;
     std::string request_id;
     if (page != nullptr) {
       http_status = page->http_status;
       request_id = std::move(page->request_id);
-      *response_ = std::move(page->response);
+      response_ = std::move(page->response);
+      SerializeTo(response_, *response_bytes_);
     } else if (auto info = GetErrorInfo(status)) {
       const auto& meta = info->metadata();
       if (auto it = meta.find(std::string(kMetaHttpStatus)); it != meta.end()) {
@@ -222,7 +234,7 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
       record.pages = http_status != 0 ? 1 : 0;
       record.trace_id = call_.trace.trace_id;
       record.span_id = call_.trace.span_id;
-      record.ports = status.ok() ? response_->data_list_size() : 0;
+      record.ports = status.ok() ? response_.data_list_size() : 0;
       const std::string caller = options_.authz != nullptr ? caller_.primary() : "";
       record.caller = caller;
       WriteLogLine(FormatCallRecord(record, now));
@@ -238,7 +250,9 @@ class ListPortsReactor final : public grpc::ServerUnaryReactor,
   grpc::CallbackServerContext* const context_;
   // A copy: an upstream answer may still be running when gRPC frees the call.
   const ListPortsRequest request_;
-  ListPortsResponse* const response_;
+  // gRPC's: the serialized response_.
+  grpc::ByteBuffer* const response_bytes_;
+  ListPortsResponse response_;
   CallContext call_;
   const Caller caller_;
   const absl::Time start_;
@@ -281,7 +295,7 @@ absl::Status DrainingError(int resume_offset) {
 // weak references, so neither keeps a call that ended alive. OnCancel ends the
 // call at once, whatever it is waiting for (the project, a page, a write).
 // The service's drain ends it after the write outstanding (Drain()).
-class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResponse>,
+class StreamPortsReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
                                  public std::enable_shared_from_this<StreamPortsReactor> {
  public:
   // Pages of this many ports when the request leaves page_size at 0.
@@ -434,10 +448,10 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
       if (step.kind == PageWalk::Step::kPage) {
         ports_ += step.page.ports_size();
         written_end_offset_ = step.page.offset() + step.page.ports_size();
-        current_ = std::move(step.page);
+        SerializeTo(step.page, current_);
         writing_ = true;
         Metrics().RpcMsgSent(RpcMethod::kStreamPorts);
-        Metrics().StreamPageSent(current_.ports_size());
+        Metrics().StreamPageSent(step.page.ports_size());
         StartWrite(&current_);
       } else if (step.kind == PageWalk::Step::kDone) {
         FinishLocked(std::move(step.status));
@@ -490,7 +504,8 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   long long ports_ ABSL_GUARDED_BY(mu_) = 0;
-  StreamPortsResponse current_ ABSL_GUARDED_BY(mu_);
+  // The page being written, serialized.
+  grpc::ByteBuffer current_ ABSL_GUARDED_BY(mu_);
   // The offset of the first port the caller has not received (yet).
   int delivered_offset_ ABSL_GUARDED_BY(mu_);
   // The offset after the page being written.
@@ -501,6 +516,29 @@ class StreamPortsReactor final : public grpc::ServerWriteReactor<StreamPortsResp
   std::shared_ptr<DrainSignal> drain_ ABSL_GUARDED_BY(mu_);
   DrainSignal::Handle drain_hook_ ABSL_GUARDED_BY(mu_) = 0;
 };
+
+// A server-streaming call refused before it started: finishes at once.
+class RefusedWriteReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  explicit RefusedWriteReactor(const grpc::Status& status) { Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+// Ends a call whose request bytes did not parse: counted, logged (without a
+// host, which the bytes did not yield) and answered with `status`.
+grpc::Status RefuseUnparsable(const PortServiceOptions& options, RpcMethod method,
+                              absl::string_view method_name, const absl::Status& status) {
+  Metrics().RpcStarted(method);
+  grpc::Status grpc_status = ToGrpcStatus(status);
+  Metrics().RpcHandled(method, grpc_status.error_code(), absl::ZeroDuration());
+  if (options.log_calls) {
+    CallRecord record;
+    record.method = std::string(method_name);
+    record.status = status;
+    WriteLogLine(FormatCallRecord(record, absl::Now()));
+  }
+  return grpc_status;
+}
 
 }  // namespace
 
@@ -523,16 +561,27 @@ PortService::PortService(PortServiceOptions options, std::shared_ptr<PortsConnec
     : options_(std::move(options)), connection_(std::move(connection)) {}
 
 grpc::ServerUnaryReactor* PortService::ListPorts(grpc::CallbackServerContext* context,
-                                                 const ListPortsRequest* request,
-                                                 ListPortsResponse* response) {
-  auto reactor = std::make_shared<ListPortsReactor>(options_, context, request, response);
+                                                 const grpc::ByteBuffer* request_bytes,
+                                                 grpc::ByteBuffer* response) {
+  ListPortsRequest request;
+  if (absl::Status status = ParseRequest(*request_bytes, request); !status.ok()) {
+    grpc::ServerUnaryReactor* refused = context->DefaultReactor();
+    refused->Finish(RefuseUnparsable(options_, RpcMethod::kListPorts, "ListPorts", status));
+    return refused;
+  }
+  auto reactor = std::make_shared<ListPortsReactor>(options_, context, &request, response);
   reactor->Start(connection_);
   return reactor.get();
 }
 
-grpc::ServerWriteReactor<StreamPortsResponse>* PortService::StreamPorts(
-    grpc::CallbackServerContext* context, const StreamPortsRequest* request) {
-  auto reactor = std::make_shared<StreamPortsReactor>(options_, context, request);
+grpc::ServerWriteReactor<grpc::ByteBuffer>* PortService::StreamPorts(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request_bytes) {
+  StreamPortsRequest request;
+  if (absl::Status status = ParseRequest(*request_bytes, request); !status.ok()) {
+    return new RefusedWriteReactor(
+        RefuseUnparsable(options_, RpcMethod::kStreamPorts, "StreamPorts", status));
+  }
+  auto reactor = std::make_shared<StreamPortsReactor>(options_, context, &request);
   reactor->Start(connection_, drain_);
   return reactor.get();
 }

@@ -36,21 +36,34 @@ struct PortServiceOptions {
   std::string authz_trusted_identity_header;
 };
 
+// The generated service with ListPorts and StreamPorts as raw (byte buffer)
+// callback methods: the service parses requests itself (request_parser.h).
+using RawPortServiceBase = hss::ports::v1::PortService::WithRawCallbackMethod_ListPorts<
+    hss::ports::v1::PortService::WithRawCallbackMethod_StreamPorts<
+        hss::ports::v1::PortService::WithCallbackMethod_WatchPorts<
+            hss::ports::v1::PortService::Service>>>;
+
 // hss.ports.v1.PortService on gRPC's callback API: each call is a reactor that
 // validates the request, starts the upstream work and finishes from the
 // completion callback, so no thread waits on a call. This is the only place
 // where absl::Status becomes grpc::Status.
-class PortService final : public hss::ports::v1::PortService::CallbackService {
+//
+// Requests arrive as bytes and are parsed here (ParseRequest): a request that
+// does not parse gets INVALID_ARGUMENT naming what was wrong, where gRPC C++
+// would answer UNIMPLEMENTED with no message and protobuf would log a line.
+class PortService final : public RawPortServiceBase {
  public:
   PortService(PortServiceOptions options, std::shared_ptr<PortsConnection> connection);
 
+  // A serialized hss.ports.v1.ListPortsRequest in, ListPortsResponse out.
   grpc::ServerUnaryReactor* ListPorts(grpc::CallbackServerContext* context,
-                                      const hss::ports::v1::ListPortsRequest* request,
-                                      hss::ports::v1::ListPortsResponse* response) override;
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
 
-  grpc::ServerWriteReactor<hss::ports::v1::StreamPortsResponse>* StreamPorts(
-      grpc::CallbackServerContext* context,
-      const hss::ports::v1::StreamPortsRequest* request) override;
+  // A serialized hss.ports.v1.StreamPortsRequest in, StreamPortsResponse
+  // messages out.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* StreamPorts(grpc::CallbackServerContext* context,
+                                                          const grpc::ByteBuffer* request) override;
 
   // Ends every StreamPorts call in flight, and any that starts later, with
   // UNAVAILABLE, ErrorInfo reason GATEWAY_DRAINING and `resumeOffset` (the

@@ -4,6 +4,7 @@
 // string fields at and past their maximum. Each ends with a clear status, the
 // gateway's memory stays bounded, it does not crash, and it still serves a
 // normal call afterwards. Every loop is bounded in count and time.
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -371,6 +373,107 @@ TEST_F(HostileClientsE2E, StringFieldsAtTheirMaximumAndJustPast) {
       }
     }
   }
+}
+
+// Raw request bytes to a server-streaming method, read to the end (the bidi
+// callback API of the generic stub: one message written, then WritesDone).
+class RawStreamCall : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  RawStreamCall(grpc::GenericStub& stub, const std::string& method, const std::string& bytes) {
+    GatewayEnv::Prepare(context_);
+    grpc::Slice slice(bytes);
+    request_ = grpc::ByteBuffer(&slice, 1);
+    stub.PrepareBidiStreamingCall(&context_, method, grpc::StubOptions(), this);
+    StartWrite(&request_);
+    StartWritesDone();
+    StartRead(&response_);
+    StartCall();
+  }
+  void OnReadDone(bool ok) override {
+    if (ok) StartRead(&response_);
+  }
+  void OnDone(const grpc::Status& status) override {
+    absl::MutexLock lock(&mu_);
+    status_ = status;
+    done_ = true;
+  }
+  grpc::Status Await() {
+    absl::MutexLock lock(&mu_);
+    mu_.AwaitWithTimeout(absl::Condition(&done_), absl::Seconds(20));
+    return status_;
+  }
+
+ private:
+  grpc::ClientContext context_;
+  grpc::ByteBuffer request_, response_;
+  absl::Mutex mu_;
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::Status status_ ABSL_GUARDED_BY(mu_);
+};
+
+grpc::Status RawUnaryCall(grpc::GenericStub& stub, const std::string& method,
+                          const std::string& bytes) {
+  grpc::ClientContext context;
+  GatewayEnv::Prepare(context);
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request(&slice, 1), response;
+  absl::Mutex mu;
+  bool done = false;
+  grpc::Status result;
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status status) {
+                   absl::MutexLock lock(&mu);
+                   result = std::move(status);
+                   done = true;
+                 });
+  absl::MutexLock lock(&mu);
+  mu.AwaitWithTimeout(absl::Condition(&done), absl::Seconds(20));
+  return result;
+}
+
+TEST_F(HostileClientsE2E, RequestsThatDoNotParseGetInvalidArgumentNamingTheProblem) {
+  struct Bad {
+    const char* name;
+    std::string bytes;
+    const char* field;
+    const char* says;
+  };
+  const std::vector<Bad> bad = {
+      // host_id (field 2) = "ok\xff".
+      {"invalid UTF-8", std::string("\x12\x03ok\xff", 5), "host_id", "not valid UTF-8"},
+      // host_id announces 5 bytes, 2 follow.
+      {"cut short",
+       std::string("\x12\x05"
+                   "ab",
+                   4),
+       "host_id", "the message ends first"},
+      // host_id sent as a 32-bit value.
+      {"wrong wire type", std::string("\x15\x01\x02\x03\x04", 5), "host_id", "wire type"},
+  };
+  grpc::GenericStub stub(
+      grpc::CreateChannel(env_->gateway_target(), grpc::InsecureChannelCredentials()));
+  for (const Bad& b : bad) {
+    SCOPED_TRACE(b.name);
+    for (const std::string method :
+         {"/hss.ports.v1.PortService/ListPorts", "/hss.ports.v1.PortService/StreamPorts"}) {
+      SCOPED_TRACE(method);
+      grpc::Status status;
+      if (absl::EndsWith(method, "ListPorts")) {
+        status = RawUnaryCall(stub, method, b.bytes);
+      } else {
+        RawStreamCall call(stub, method, b.bytes);
+        status = call.Await();
+      }
+      EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT) << status.error_message();
+      EXPECT_TRUE(absl::StrContains(status.error_message(), b.says)) << status.error_message();
+      const DecodedError details = Decode(status);
+      ASSERT_TRUE(details.bad_request.has_value()) << status.error_message();
+      ASSERT_EQ(details.bad_request->field_violations_size(), 1);
+      EXPECT_EQ(details.bad_request->field_violations(0).field(), b.field);
+    }
+  }
+  // No unstructured protobuf line per bad request (a log an attacker could flood).
+  EXPECT_FALSE(absl::StrContains(env_->gateway().ReadStderr(), "libprotobuf"));
 }
 
 }  // namespace

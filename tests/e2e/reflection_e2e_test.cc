@@ -82,6 +82,7 @@ TEST(ReflectionE2E, BufCurlListsEveryMethodOfEveryListedService) {
                        "grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
                        "hss.ports.v1.PortService/ListPorts",
                        "hss.ports.v1.PortService/StreamPorts",
+                       "hss.ports.v1.PortService/WatchPorts",
                    }))
       << methods.output;
 
