@@ -23,6 +23,20 @@ absl::Status UrlError(absl::string_view what) {
 
 std::string_view Std(absl::string_view s) { return std::string_view(s.data(), s.size()); }
 
+// True when the path of `url` (as written, before any normalization) has a
+// "." or ".." segment.
+bool HasDotSegment(absl::string_view url) {
+  absl::string_view rest = url.substr(0, url.find_first_of("?#"));
+  const size_t scheme = rest.find("://");
+  if (scheme != absl::string_view::npos) rest.remove_prefix(scheme + 3);
+  const size_t path = rest.find('/');
+  if (path == absl::string_view::npos) return false;
+  for (absl::string_view segment : absl::StrSplit(rest.substr(path), '/')) {
+    if (segment == "." || segment == "..") return true;
+  }
+  return false;
+}
+
 bool IsHeader(const HttpHeader& header, absl::string_view name) {
   return absl::EqualsIgnoreCase(header.first, name);
 }
@@ -30,6 +44,9 @@ bool IsHeader(const HttpHeader& header, absl::string_view name) {
 }  // namespace
 
 absl::StatusOr<SigningUrl> ParseSigningUrl(absl::string_view url) {
+  // curl sends "/v5/./x" as "/v5/x": a signature (and the X-Project-Id read
+  // from the path) over such a URL would not be of what is sent.
+  if (HasDotSegment(url)) return UrlError("the URL's path has a \".\" or \"..\" segment");
   absl::StatusOr<UrlParts> parts = ParseHttpUrl(url);
   if (!parts.ok()) return UrlError(parts.status().message());
   SigningUrl out;

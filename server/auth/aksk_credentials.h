@@ -46,7 +46,7 @@ struct SigningUrl {
 // Splits an absolute http(s) URL (as RestHssStub builds it) into the parts the
 // signature covers, read by curl's own URL parser (http/url_parts.h) so that
 // what is signed is what curl sends. Fails with INTERNAL on a URL it cannot
-// parse.
+// parse, or whose path has a "." or ".." segment (curl would remove it).
 absl::StatusOr<SigningUrl> ParseSigningUrl(absl::string_view url);
 
 // Signs `request` with `credential` at `now`: replaces any Host, X-Sdk-Date,

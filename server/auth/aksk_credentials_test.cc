@@ -174,6 +174,24 @@ bool ServerAccepts(const HttpRequest& request, absl::string_view sk) {
          hss::VerifyAuthorization(received, *parsed, std::string_view(sk.data(), sk.size()));
 }
 
+// Found by aksk_roundtrip_fuzz: "/v5/./asset/ports" was signed as curl's
+// normalized "/v5/asset/ports" with X-Project-Id "asset".
+TEST(SignHttpRequest, RefusesAPathWithDotSegments) {
+  AkskCredential credential;
+  credential.ak = "AK";
+  credential.sk = "SK";
+  for (const char* url : {"https://h.example/v5/./asset/ports", "https://h.example/v5/../x",
+                          "https://h.example/v5/p/asset/ports/.."}) {
+    auto signed_request = SignHttpRequest(Get(url), credential, VectorTime(), "");
+    ASSERT_FALSE(signed_request.ok()) << url;
+    EXPECT_EQ(signed_request.status().code(), absl::StatusCode::kInternal);
+  }
+  // Dots inside a segment or in the query are fine.
+  EXPECT_TRUE(SignHttpRequest(Get("https://h.example/v5/p.1/asset/ports?x=./.."), credential,
+                              VectorTime(), "")
+                  .ok());
+}
+
 TEST(SignHttpRequest, AddsAndSignsTheSdkHeaders) {
   AkskCredential credential = TestCredential();
   credential.security_token = "temporary-token";
