@@ -34,6 +34,7 @@
 #include "server/authz/policy_watcher.h"
 #include "server/config/gateway_flags.h"
 #include "server/connection/ports_connection.h"
+#include "server/connection/stream_buffer_budget.h"
 #include "server/http/curl_transport.h"
 #include "server/http/url_redaction.h"
 #include "server/observability/gateway_metrics.h"
@@ -187,8 +188,10 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
                              protection.cache.max_bytes, " bytes)")
               : "off"));
   // Pages are retried by the protected stub; the walk itself does not retry again.
-  auto connection = std::make_shared<PortsConnection>(stub, options.stream_prefetch_pages,
-                                                      /*walk_attempts=*/1);
+  auto connection = std::make_shared<PortsConnection>(
+      stub, options.stream_prefetch_max_pages, /*walk_attempts=*/1,
+      std::make_shared<StreamBufferBudget>(options.stream_buffer_budget_bytes),
+      options.stream_prefetch_initial_pages);
   PortServiceOptions service_options;
   service_options.default_project_id = options.default_project_id;
   service_options.log_calls = options.log_calls;

@@ -49,8 +49,15 @@ ABSL_FLAG(bool, insecure_skip_tls_verify, false,
 ABSL_FLAG(std::string, proxy, "", "HTTP(S) proxy URL for upstream requests (default: none)");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(15),
           "on SIGTERM/SIGINT, how long in-flight calls may finish before they are cancelled");
-ABSL_FLAG(int32_t, stream_prefetch_pages, 2,
-          "StreamPorts: upstream pages fetched ahead of a consumer, at most (1-16)");
+ABSL_FLAG(int32_t, stream_prefetch_max_pages, 8,
+          "StreamPorts: the widest prefetch window, in upstream pages fetched ahead of a "
+          "consumer (each stream's window adapts from 1 up to this; 1-64)");
+ABSL_FLAG(int64_t, stream_buffer_budget, int64_t{64} << 20,
+          "StreamPorts: bytes of fetched pages all streams together hold ahead of their "
+          "consumers; a stream that finds it spent fetches only the page its consumer needs");
+ABSL_FLAG(int32_t, stream_prefetch_pages, 0,
+          "deprecated: a fixed prefetch window of this many pages (1-64; sets both the start "
+          "and the maximum of the window); 0: the adaptive window");
 ABSL_FLAG(int32_t, decode_threads, 0,
           "threads that map large upstream pages to messages, off the transport thread; "
           "0: the transport thread maps them; -1: one per core");
@@ -270,9 +277,19 @@ absl::StatusOr<GatewayOptions> GatewayOptionsFromFlags(EnvLookup env) {
     return absl::InvalidArgumentError("--deadline_margin and --drain_timeout must not be negative");
   }
   o.log_calls = absl::GetFlag(FLAGS_log_calls);
-  o.stream_prefetch_pages = absl::GetFlag(FLAGS_stream_prefetch_pages);
-  if (o.stream_prefetch_pages < 1 || o.stream_prefetch_pages > 16) {
-    return absl::InvalidArgumentError("--stream_prefetch_pages must be 1-16");
+  o.stream_prefetch_max_pages = absl::GetFlag(FLAGS_stream_prefetch_max_pages);
+  if (o.stream_prefetch_max_pages < 1 || o.stream_prefetch_max_pages > 64) {
+    return absl::InvalidArgumentError("--stream_prefetch_max_pages must be 1-64");
+  }
+  o.stream_buffer_budget_bytes = absl::GetFlag(FLAGS_stream_buffer_budget);
+  if (o.stream_buffer_budget_bytes < 0) {
+    return absl::InvalidArgumentError("--stream_buffer_budget must not be negative");
+  }
+  if (const int32_t fixed = absl::GetFlag(FLAGS_stream_prefetch_pages); fixed != 0) {
+    if (fixed < 1 || fixed > 64) {
+      return absl::InvalidArgumentError("--stream_prefetch_pages must be 0 (adaptive) or 1-64");
+    }
+    o.stream_prefetch_initial_pages = o.stream_prefetch_max_pages = fixed;
   }
   o.decode_threads = absl::GetFlag(FLAGS_decode_threads);
   if (o.decode_threads == -1) {

@@ -61,8 +61,11 @@ struct GatewayOptions {
   absl::Duration deadline_margin = absl::Milliseconds(20);
   // How long SIGTERM waits for in-flight calls before cancelling them.
   absl::Duration drain_timeout = absl::Seconds(15);
-  // StreamPorts: pages fetched ahead of a consumer, at most (per stream).
-  int stream_prefetch_pages = 2;
+  // StreamPorts: each stream's prefetch window adapts between these (pages).
+  int stream_prefetch_initial_pages = 1;
+  int stream_prefetch_max_pages = 8;
+  // StreamPorts: bytes all streams together hold fetched ahead of consumers.
+  int64_t stream_buffer_budget_bytes = int64_t{64} << 20;
   // Threads mapping large upstream pages off the transport thread; 0: none.
   int decode_threads = 0;
   // Write one log line per call.

@@ -1,5 +1,6 @@
 #include "server/connection/page_walk.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -48,12 +49,28 @@ PageWalk::PageWalk(std::shared_ptr<HssStub> stub, const CallContext& context,
       options_(options),
       notify_(std::move(notify)),
       next_fetch_offset_(options.start_offset),
-      deliver_offset_(options.start_offset) {
+      deliver_offset_(options.start_offset),
+      window_(
+          std::clamp(options.prefetch_initial_pages, 1, std::max(options.prefetch_max_pages, 1))),
+      page_bytes_estimate_(int64_t{options.page_size} * kPortBytesEstimate) {
   context_.cancellation = std::make_shared<Cancellation>();
+  stats_.window = stats_.max_window = window_;
 }
 
 PageWalk::~PageWalk() {
   if (parent_hook_ != 0) parent_.cancellation->Unregister(parent_hook_);
+  if (options_.budget != nullptr) {
+    for (const auto& [offset, bytes] : held_bytes_) options_.budget->Release(bytes);
+  }
+}
+
+void PageWalk::HoldBytes(int offset, int64_t bytes) {
+  if (options_.budget == nullptr) return;
+  int64_t& held = held_bytes_[offset];
+  if (bytes > held) options_.budget->Acquire(bytes - held);
+  if (bytes < held) options_.budget->Release(held - bytes);
+  held = bytes;
+  if (bytes == 0) held_bytes_.erase(offset);
 }
 
 void PageWalk::Start() {
@@ -92,13 +109,22 @@ void PageWalk::OnCallerCancelled() {
 std::vector<int> PageWalk::PlanFetches() {
   std::vector<int> offsets;
   if (final_status_.has_value()) return offsets;
-  while (in_flight_ + static_cast<int>(fetched_.size()) < options_.prefetch_pages &&
+  while (in_flight_ + static_cast<int>(fetched_.size()) < window_ &&
          next_fetch_offset_ <= options_.max_offset) {
     // The page the consumer needs next is always fetched; pages beyond it only
-    // while the latest total says they exist.
+    // while the latest total says they exist and the shared budget allows.
     const bool needed = next_fetch_offset_ == deliver_offset_;
     const bool exists = known_total_.has_value() && next_fetch_offset_ < *known_total_;
     if (!needed && !exists) break;
+    if (options_.budget != nullptr) {
+      if (needed) {
+        options_.budget->Acquire(page_bytes_estimate_);
+      } else if (!options_.budget->TryAcquire(page_bytes_estimate_)) {
+        ++stats_.budget_refusals;
+        break;
+      }
+      held_bytes_[next_fetch_offset_] = page_bytes_estimate_;
+    }
     offsets.push_back(next_fetch_offset_);
     next_fetch_offset_ += options_.page_size;
     ++in_flight_;
@@ -123,6 +149,7 @@ void PageWalk::OnFetched(int offset, int attempt, absl::StatusOr<PortsPage> resu
     absl::MutexLock lock(&mu_);
     if (final_status_.has_value()) {
       --in_flight_;  // The walk is over; the result is not needed.
+      HoldBytes(offset, 0);
     } else if (!result.ok() && result.status().code() == absl::StatusCode::kUnavailable &&
                attempt < options_.max_attempts && !context_.cancellation->cancelled()) {
       retry = true;
@@ -134,6 +161,11 @@ void PageWalk::OnFetched(int offset, int attempt, absl::StatusOr<PortsPage> resu
         stats_.last_http_status = result->http_status;
         stats_.last_request_id = result->request_id;
         if (result->has_total_num) known_total_ = result->response.total_num();
+        const int64_t bytes = static_cast<int64_t>(result->response.ByteSizeLong());
+        page_bytes_estimate_ = std::max<int64_t>(bytes, 1);
+        HoldBytes(offset, bytes);
+      } else {
+        HoldBytes(offset, 0);
       }
       fetched_.emplace(offset, std::move(result));
     }
@@ -147,6 +179,7 @@ void PageWalk::OnFetched(int offset, int attempt, absl::StatusOr<PortsPage> resu
 
 void PageWalk::EndWith(absl::Status status) {
   final_status_ = std::move(status);
+  for (const auto& [offset, page] : fetched_) HoldBytes(offset, 0);
   fetched_.clear();
 }
 
@@ -158,7 +191,25 @@ PageWalk::Step PageWalk::Next() {
     absl::MutexLock lock(&mu_);
     if (!final_status_.has_value()) {
       auto it = fetched_.find(deliver_offset_);
-      if (it != fetched_.end()) {
+      if (it == fetched_.end()) {
+        // The consumer waits for the upstream: a wider window would have had
+        // the page ready. Once per wait.
+        if (!consumer_waiting_) {
+          consumer_waiting_ = true;
+          window_ = std::min(window_ * 2, std::max(options_.prefetch_max_pages, 1));
+          stats_.window = window_;
+          stats_.max_window = std::max(stats_.max_window, window_);
+        }
+      } else {
+        // Pages beyond this one already wait for the consumer: the window is
+        // wider than the consumer needs.
+        if (!consumer_waiting_ && fetched_.size() > 1) {
+          window_ = std::max(window_ - 1, std::max(options_.prefetch_initial_pages, 1));
+        }
+        consumer_waiting_ = false;
+        stats_.window = window_;
+        stats_.max_window = std::max(stats_.max_window, window_);
+        HoldBytes(deliver_offset_, 0);
         absl::StatusOr<PortsPage> result = std::move(it->second);
         fetched_.erase(it);
         if (!result.ok()) {

@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "hss/ports/v1/ports.pb.h"
+#include "server/connection/stream_buffer_budget.h"
 #include "server/rest/hss_stub.h"
 #include "server/runtime/call_context.h"
 
@@ -24,17 +25,27 @@ struct PageWalkOptions {
   int page_size = 200;
   // Offset of the walk's first page.
   int start_offset = 0;
-  // Pages fetched or being fetched but not yet taken by the consumer, at most.
-  int prefetch_pages = 2;
+  // The prefetch window: pages fetched or being fetched but not yet taken by
+  // the consumer. It starts at `prefetch_initial_pages`, doubles (up to
+  // `prefetch_max_pages`) each time the consumer has to wait for the upstream,
+  // and shrinks by one (not below `prefetch_initial_pages`) each time the
+  // consumer finds more pages waiting for it than the one it takes. Equal
+  // values give a fixed window.
+  int prefetch_initial_pages = 1;
+  int prefetch_max_pages = 8;
+  // Shared by every walk: bytes of pages fetched ahead of their consumers.
+  // Null: no limit but the window.
+  std::shared_ptr<StreamBufferBudget> budget;
   // Attempts per page for UNAVAILABLE failures (1 = no retry).
   int max_attempts = 2;
   // Highest offset the upstream accepts; a walk that needs more ends with OUT_OF_RANGE.
   int max_offset = 2'000'000;
 };
 
-// Walks all pages of a ListPorts query in upstream order: pipelined (up to
-// `prefetch_pages` fetches ahead of the consumer), back-pressured (nothing is
-// fetched beyond that until the consumer takes a page), and bounded (it ends on
+// Walks all pages of a ListPorts query in upstream order: pipelined (an
+// adaptive window of fetches ahead of the consumer, within the shared buffer
+// budget), back-pressured (nothing is fetched beyond the window until the
+// consumer takes a page), and bounded (it ends on
 // an empty or short page, at offset >= total_num, on a page repeating the one
 // before, or past `max_offset`). Thread-safe.
 //
@@ -76,6 +87,11 @@ class PageWalk : public std::enable_shared_from_this<PageWalk> {
   // Observed facts of a walk, for the call log.
   struct Stats {
     int pages_fetched = 0;
+    // The prefetch window now, and the largest it was.
+    int window = 0;
+    int max_window = 0;
+    // Pages not fetched ahead because the buffer budget was spent.
+    int budget_refusals = 0;
     int retries = 0;
     int last_http_status = 0;
     std::string last_request_id;
@@ -98,13 +114,15 @@ class PageWalk : public std::enable_shared_from_this<PageWalk> {
   // Snapshot of the walk's statistics.
   Stats stats() const;
 
-  // Unregisters from the caller's cancellation.
+  // Unregisters from the caller's cancellation; gives back its buffer budget.
   ~PageWalk();
 
  private:
   // A cancellation this close before the deadline counts as the deadline: the
   // clock gRPC's deadline timer runs on and absl::Now() may differ slightly.
   static constexpr absl::Duration kDeadlineClockSlack = absl::Milliseconds(1);
+  // Budget bytes per port asked for before the walk has seen a page.
+  static constexpr int64_t kPortBytesEstimate = 256;
 
   struct Fetched {
     absl::StatusOr<PortsPage> result;
@@ -120,6 +138,8 @@ class PageWalk : public std::enable_shared_from_this<PageWalk> {
   void Fetch(int offset, int attempt);
   void OnFetched(int offset, int attempt, absl::StatusOr<PortsPage> result);
   void EndWith(absl::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Sets the budget the page at `offset` holds to `bytes` (0 drops it).
+  void HoldBytes(int offset, int64_t bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Ends the walk with CANCELLED or DEADLINE_EXCEEDED and runs `notify`.
   void OnCallerCancelled();
 
@@ -137,6 +157,14 @@ class PageWalk : public std::enable_shared_from_this<PageWalk> {
   int deliver_offset_ ABSL_GUARDED_BY(mu_);
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<int, absl::StatusOr<PortsPage>> fetched_ ABSL_GUARDED_BY(mu_);
+  // The prefetch window (see PageWalkOptions).
+  int window_ ABSL_GUARDED_BY(mu_);
+  // Set when Next() found the consumer's page missing, until it is delivered.
+  bool consumer_waiting_ ABSL_GUARDED_BY(mu_) = false;
+  // Budget bytes held per offset (in flight: an estimate; fetched: the page's size).
+  std::map<int, int64_t> held_bytes_ ABSL_GUARDED_BY(mu_);
+  // What a page of this walk is expected to take: the last one's size.
+  int64_t page_bytes_estimate_ ABSL_GUARDED_BY(mu_);
   std::optional<int> known_total_ ABSL_GUARDED_BY(mu_);
   std::optional<uint64_t> previous_page_fingerprint_ ABSL_GUARDED_BY(mu_);
   // Set once the walk's outcome is decided; nothing more is fetched or delivered.

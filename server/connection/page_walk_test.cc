@@ -114,7 +114,7 @@ class PageWalkTest : public ::testing::Test {
     PageWalkOptions options;
     options.page_size = page_size;
     options.start_offset = start_offset;
-    options.prefetch_pages = prefetch;
+    options.prefetch_initial_pages = options.prefetch_max_pages = prefetch;  // A fixed window.
     ListPortsRequest query;
     query.set_host_id("h");
     return PageWalk::Create(stub_, context_, "p", query, options, [this] { ++notifications_; });
@@ -163,6 +163,126 @@ TEST_F(PageWalkTest, SlowConsumerStopsFetchingAtTheBound) {
   EXPECT_EQ(stub_->offsets().size(), 4u);
   ASSERT_EQ(walk->Next().kind, PageWalk::Step::kPage);
   EXPECT_EQ(stub_->offsets().size(), 5u);
+}
+
+// An adaptive walk: window from `initial` up to `max`, optional shared budget.
+std::shared_ptr<PageWalk> MakeAdaptiveWalk(std::shared_ptr<HssStub> stub,
+                                           const CallContext& context, int initial, int max,
+                                           std::shared_ptr<StreamBufferBudget> budget = nullptr) {
+  PageWalkOptions options;
+  options.page_size = 10;
+  options.prefetch_initial_pages = initial;
+  options.prefetch_max_pages = max;
+  options.budget = std::move(budget);
+  ListPortsRequest query;
+  query.set_host_id("h");
+  return PageWalk::Create(std::move(stub), context, "p", query, options, [] {});
+}
+
+TEST_F(PageWalkTest, WindowGrowsWhileTheConsumerWaitsOnTheUpstream) {
+  // A fast consumer of a slow upstream: it always finds its page missing, so
+  // the window doubles up to its maximum, and never beyond.
+  auto walk = MakeAdaptiveWalk(stub_, context_, 1, 8);
+  walk->Start();
+  EXPECT_EQ(stub_->pending_count(), 1u);
+  size_t most_in_flight = 0;
+  int pages = 0;
+  for (int round = 0; round < 60 && pages < 60; ++round) {
+    most_in_flight = std::max(most_in_flight, stub_->pending_count());
+    // The consumer is ready: nothing is there yet.
+    ASSERT_NE(walk->Next().kind, PageWalk::Step::kDone);
+    stub_->AnswerNatural(10'000);  // One page arrives; the consumer takes it.
+    PageWalk::Step step = walk->Next();
+    ASSERT_EQ(step.kind, PageWalk::Step::kPage);
+    ++pages;
+  }
+  EXPECT_EQ(most_in_flight, 8u);
+  EXPECT_EQ(walk->stats().max_window, 8);
+}
+
+TEST_F(PageWalkTest, WindowStaysAtOneForAConsumerSlowerThanTheUpstream) {
+  // Pages are ready whenever the consumer comes back: the window does not grow,
+  // and one page at most waits ahead of the consumer.
+  auto walk = MakeAdaptiveWalk(stub_, context_, 1, 8);
+  walk->Start();
+  for (int i = 0; i < 30; ++i) {
+    while (stub_->pending_count() > 0) stub_->AnswerNatural(10'000);
+    ASSERT_EQ(walk->Next().kind, PageWalk::Step::kPage) << i;
+  }
+  EXPECT_EQ(walk->stats().max_window, 1);
+  EXPECT_LE(stub_->offsets().size(), 31u);
+}
+
+TEST_F(PageWalkTest, WindowShrinksWhenFetchedPagesWaitOnTheConsumer) {
+  auto walk = MakeAdaptiveWalk(stub_, context_, 1, 8);
+  walk->Start();
+  // Grow: the consumer waits four times.
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_EQ(walk->Next().kind, PageWalk::Step::kWaiting);
+    stub_->AnswerNatural(10'000);
+    ASSERT_EQ(walk->Next().kind, PageWalk::Step::kPage);
+  }
+  ASSERT_EQ(walk->stats().window, 8);
+  // Then the consumer slows down: whole windows wait for it, and it narrows.
+  for (int i = 0; i < 20; ++i) {
+    while (stub_->pending_count() > 0) stub_->AnswerNatural(10'000);
+    ASSERT_EQ(walk->Next().kind, PageWalk::Step::kPage);
+  }
+  EXPECT_EQ(walk->stats().window, 1);
+}
+
+TEST_F(PageWalkTest, SpentBudgetLimitsPrefetchButTheWalkCompletes) {
+  // Another walk holds the whole budget: this one fetches only the page its
+  // consumer needs, one at a time, and still walks every port.
+  auto budget = std::make_shared<StreamBufferBudget>(1'000);
+  budget->Acquire(1'000);
+  auto walk = MakeAdaptiveWalk(stub_, context_, 4, 8, budget);
+  walk->Start();
+  std::vector<int> seen;
+  PageWalk::Step last;
+  for (int round = 0; round < 100; ++round) {
+    EXPECT_LE(stub_->pending_count(), 1u);
+    while (stub_->pending_count() > 0) stub_->AnswerNatural(95);
+    auto got = Drain(*walk, &last);
+    seen.insert(seen.end(), got.begin(), got.end());
+    if (last.kind == PageWalk::Step::kDone) break;
+  }
+  ASSERT_EQ(last.kind, PageWalk::Step::kDone);
+  EXPECT_TRUE(last.status.ok());
+  EXPECT_EQ(seen.size(), 95u);
+  EXPECT_GT(walk->stats().budget_refusals, 0);
+  EXPECT_EQ(budget->used(), 1'000);  // Only the other walk's bytes are left.
+}
+
+TEST_F(PageWalkTest, BudgetIsGivenBackByWalksThatEndAndWalksThatAreCancelled) {
+  auto budget = std::make_shared<StreamBufferBudget>(int64_t{64} << 20);
+  {
+    // A walk that completes.
+    auto walk = MakeAdaptiveWalk(stub_, context_, 4, 4, budget);
+    walk->Start();
+    PageWalk::Step last;
+    for (int round = 0; round < 100 && last.kind != PageWalk::Step::kDone; ++round) {
+      while (stub_->pending_count() > 0) stub_->AnswerNatural(95);
+      Drain(*walk, &last);
+    }
+    ASSERT_EQ(last.kind, PageWalk::Step::kDone);
+    EXPECT_EQ(budget->used(), 0);
+  }
+  {
+    // A walk cancelled with pages buffered and fetches in flight.
+    CallContext context;
+    auto walk = MakeAdaptiveWalk(stub_, context, 4, 4, budget);
+    walk->Start();
+    stub_->AnswerNatural(10'000);
+    ASSERT_EQ(walk->Next().kind, PageWalk::Step::kPage);
+    stub_->AnswerNatural(10'000);
+    stub_->AnswerNatural(10'000);
+    EXPECT_GT(budget->used(), 0);
+    context.cancellation->Cancel();
+    while (stub_->pending_count() > 0) stub_->AnswerError(absl::CancelledError("cancelled"));
+    EXPECT_EQ(walk->Next().kind, PageWalk::Step::kDone);
+    EXPECT_EQ(budget->used(), 0);
+  }
 }
 
 TEST_F(PageWalkTest, WalksEveryPortOnceInOrder) {
@@ -331,7 +451,7 @@ TEST_F(PageWalkTest, StopsPastTheUpstreamOffsetLimit) {
   PageWalkOptions options;
   options.page_size = 10;
   options.max_offset = 20;
-  options.prefetch_pages = 1;
+  options.prefetch_initial_pages = options.prefetch_max_pages = 1;
   ListPortsRequest query;
   auto walk = PageWalk::Create(stub_, context_, "p", query, options, [] {});
   walk->Start();
@@ -371,7 +491,7 @@ class PageWalkOnFakeStubTest : public ::testing::Test {
   std::shared_ptr<PageWalk> MakeWalk(int page_size, int prefetch) {
     PageWalkOptions options;
     options.page_size = page_size;
-    options.prefetch_pages = prefetch;
+    options.prefetch_initial_pages = options.prefetch_max_pages = prefetch;  // A fixed window.
     ListPortsRequest query;
     query.set_host_id("h");
     return PageWalk::Create(stub_, context_, "p", query, options, [this] { ++notifications_; });

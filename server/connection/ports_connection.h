@@ -6,6 +6,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "server/connection/page_walk.h"
+#include "server/connection/stream_buffer_budget.h"
 #include "server/rest/hss_stub.h"
 #include "server/runtime/call_context.h"
 
@@ -15,9 +16,13 @@ namespace hss::gateway {
 // arrive validated, with their project resolved.
 class PortsConnection {
  public:
-  // `prefetch_pages` bounds each walk's pages fetched ahead of its consumer;
-  // `walk_attempts` is a walk's attempts per page (1 when `stub` retries).
-  PortsConnection(std::shared_ptr<HssStub> stub, int prefetch_pages, int walk_attempts = 2);
+  // Each walk's prefetch window adapts between `prefetch_initial_pages` and
+  // `prefetch_max_pages` (PageWalkOptions); `budget` (may be null) bounds the
+  // bytes all walks hold ahead of their consumers; `walk_attempts` is a
+  // walk's attempts per page (1 when `stub` retries).
+  PortsConnection(std::shared_ptr<HssStub> stub, int prefetch_max_pages, int walk_attempts = 2,
+                  std::shared_ptr<StreamBufferBudget> budget = nullptr,
+                  int prefetch_initial_pages = 1);
 
   // Fetches one page: exactly one upstream request.
   void AsyncListPorts(const CallContext& context, const std::string& project_id,
@@ -31,8 +36,10 @@ class PortsConnection {
 
  private:
   const std::shared_ptr<HssStub> stub_;
-  const int prefetch_pages_;
+  const int prefetch_max_pages_;
   const int walk_attempts_;
+  const std::shared_ptr<StreamBufferBudget> budget_;
+  const int prefetch_initial_pages_;
 };
 
 }  // namespace hss::gateway

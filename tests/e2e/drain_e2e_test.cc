@@ -66,7 +66,8 @@ std::vector<std::string> LogLinesWith(const std::string& stderr_text,
 TEST(DrainE2E, SigtermMidWalkHandsTheStreamOverToAnotherReplicaWithEveryPortOnce) {
   auto env = GatewayEnv::Start({
       .sim_args = {absl::StrCat("--hosts=", kHost, ":", kPorts)},
-      .gateway_args = {"--drain_prestop=1s", "--drain_timeout=2s"},
+      // A window of 2 pages keeps this walk longer than pre-stop + drain.
+      .gateway_args = {"--drain_prestop=1s", "--drain_timeout=2s", "--stream_prefetch_max_pages=2"},
       .gateway_replicas = 2,
   });
   ASSERT_TRUE(env.ok()) << env.status();
