@@ -55,6 +55,10 @@ struct CliOptions {
   // --page_size, --start_offset: StreamPorts paging.
   int page_size = 0;
   int start_offset = 0;
+  // --interval: WatchPorts seconds between polls; 0: the gateway's default.
+  int interval = 0;
+  // --duration: how long a watch runs; InfiniteDuration: until interrupted.
+  absl::Duration duration = absl::InfiniteDuration();
 };
 
 }  // namespace hss::client

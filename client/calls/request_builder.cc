@@ -103,4 +103,13 @@ absl::StatusOr<StreamPortsRequest> BuildStreamPortsRequest(const CliOptions& opt
   return request;
 }
 
+absl::StatusOr<hss::ports::v1::WatchPortsRequest> BuildWatchPortsRequest(
+    const CliOptions& options) {
+  hss::ports::v1::WatchPortsRequest request;
+  if (absl::Status s = FillCommonFields(options, request); !s.ok()) return s;
+  if (absl::Status s = CheckNotNegative("interval", options.interval); !s.ok()) return s;
+  request.set_interval_seconds(options.interval);
+  return request;
+}
+
 }  // namespace hss::client

@@ -33,6 +33,9 @@ absl::StatusOr<hss::ports::v1::ListPortsRequest> BuildListPortsRequest(const Cli
 absl::StatusOr<hss::ports::v1::StreamPortsRequest> BuildStreamPortsRequest(
     const CliOptions& options);
 
+// As BuildListPortsRequest, for WatchPorts (--interval).
+absl::StatusOr<hss::ports::v1::WatchPortsRequest> BuildWatchPortsRequest(const CliOptions& options);
+
 }  // namespace hss::client
 
 #endif  // HSS_CLIENT_CALLS_REQUEST_BUILDER_H_

@@ -13,6 +13,7 @@
 #include "client/calls/list_command.h"
 #include "client/calls/request_builder.h"
 #include "client/calls/stream_command.h"
+#include "client/calls/watch_command.h"
 #include "client/cli/cli_flags.h"
 #include "client/cli/command_line.h"
 #include "client/cli/commands.h"
@@ -104,6 +105,19 @@ int RunCli(int argc, char** argv, const CliEnvironment& env, std::ostream& out, 
     if (!channel.ok()) return usage_error(channel.status());
     auto stub = hss::ports::v1::PortService::NewStub(*channel);
     return RunList(*stub, *request, settings, *format, out, err, TableWidth(env, options));
+  }
+
+  if (command == "watch") {
+    if (options.duration <= absl::ZeroDuration()) {
+      return usage_error(absl::InvalidArgumentError("--duration must be positive (or inf)"));
+    }
+    absl::StatusOr<hss::ports::v1::WatchPortsRequest> request = BuildWatchPortsRequest(options);
+    if (!request.ok()) return usage_error(request.status());
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = MakeChannel(options);
+    if (!channel.ok()) return usage_error(channel.status());
+    auto stub = hss::ports::v1::PortService::NewStub(*channel);
+    return RunWatch(*stub, *request, settings, *format, options.duration, TableWidth(env, options),
+                    out, err);
   }
 
   absl::StatusOr<hss::ports::v1::StreamPortsRequest> request = BuildStreamPortsRequest(options);

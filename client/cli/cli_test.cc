@@ -39,6 +39,7 @@ using ::hss::ports::v1::StreamPortsRequest;
 using ::hss::ports::v1::StreamPortsResponse;
 
 using StreamWriter = grpc::ServerWriter<StreamPortsResponse>;
+using WatchWriter = grpc::ServerWriter<hss::ports::v1::WatchPortsResponse>;
 
 // A PortService whose answers the test sets and which records what it got.
 class FakePortService final : public hss::ports::v1::PortService::Service {
@@ -48,6 +49,8 @@ class FakePortService final : public hss::ports::v1::PortService::Service {
   };
   std::function<grpc::Status(grpc::ServerContext*, StreamWriter*)> stream =
       [](grpc::ServerContext*, StreamWriter*) { return grpc::Status::OK; };
+  std::function<grpc::Status(grpc::ServerContext*, WatchWriter*)> watch =
+      [](grpc::ServerContext*, WatchWriter*) { return grpc::Status::OK; };
 
   grpc::Status ListPorts(grpc::ServerContext* context, const ListPortsRequest* request,
                          ListPortsResponse* response) override {
@@ -67,6 +70,22 @@ class FakePortService final : public hss::ports::v1::PortService::Service {
       stream_request_ = *request;
     }
     return stream(context, writer);
+  }
+
+  grpc::Status WatchPorts(grpc::ServerContext* context,
+                          const hss::ports::v1::WatchPortsRequest* request,
+                          WatchWriter* writer) override {
+    Record(*context);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      watch_request_ = *request;
+    }
+    return watch(context, writer);
+  }
+
+  hss::ports::v1::WatchPortsRequest watch_request() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return watch_request_;
   }
 
   int calls() {
@@ -102,6 +121,7 @@ class FakePortService final : public hss::ports::v1::PortService::Service {
   std::optional<std::string> token_;
   ListPortsRequest list_request_;
   StreamPortsRequest stream_request_;
+  hss::ports::v1::WatchPortsRequest watch_request_;
 };
 
 Port MakePort(int number, const std::string& path) {
@@ -439,6 +459,97 @@ TEST_F(CliTest, WideIsInTheUsageOfListAndStream) {
   EXPECT_TRUE(absl::StrContains(out_, "  --wide ")) << out_;
   EXPECT_EQ(Run({"stream", "--help"}), 0);
   EXPECT_TRUE(absl::StrContains(out_, "  --wide ")) << out_;
+}
+
+// A snapshot of two ports (reset ... synced), then one poll's changes.
+grpc::Status WriteWatchEvents(WatchWriter* writer) {
+  using hss::ports::v1::PortChange;
+  using hss::ports::v1::WatchPortsResponse;
+  WatchPortsResponse snapshot;
+  snapshot.set_reset(true);
+  snapshot.set_synced(true);
+  snapshot.set_total_num(2);
+  snapshot.set_interval_seconds(30);
+  for (int number : {22, 80}) {
+    PortChange* change = snapshot.add_changes();
+    change->set_kind(PortChange::KIND_ADDED);
+    *change->mutable_port() = MakePort(number, "/usr/sbin/d");
+  }
+  WatchPortsResponse poll;
+  poll.set_synced(true);
+  poll.set_total_num(2);
+  poll.set_interval_seconds(30);
+  PortChange* opened = poll.add_changes();
+  opened->set_kind(PortChange::KIND_ADDED);
+  *opened->mutable_port() = MakePort(443, "/usr/sbin/nginx");
+  PortChange* closed = poll.add_changes();
+  closed->set_kind(PortChange::KIND_REMOVED);
+  *closed->mutable_port() = MakePort(80, "/usr/sbin/d");
+  PortChange* changed = poll.add_changes();
+  changed->set_kind(PortChange::KIND_MODIFIED);
+  *changed->mutable_port() = MakePort(22, "/usr/sbin/sshd");
+  if (!writer->Write(snapshot) || !writer->Write(poll)) return grpc::Status::CANCELLED;
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the gateway is draining");
+}
+
+TEST_F(CliTest, WatchPrintsOneTableLinePerChangeWithResetAndSyncedMarkers) {
+  service_.watch = [](grpc::ServerContext*, WatchWriter* writer) {
+    return WriteWatchEvents(writer);
+  };
+  EXPECT_EQ(Run({"watch", target_, "--host_id=h1", "--interval=60", "--type=tcp"}), 1);
+  EXPECT_EQ(service_.watch_request().host_id(), "h1");
+  EXPECT_EQ(service_.watch_request().interval_seconds(), 60);
+  EXPECT_EQ(service_.watch_request().type(), hss::ports::v1::PROTOCOL_TCP);
+  const std::vector<std::string> lines = absl::StrSplit(out_, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 9u) << out_;
+  EXPECT_TRUE(absl::StartsWith(lines[0], "KIND ")) << lines[0];
+  EXPECT_EQ(lines[1], "-- reset: discard the ports held");
+  EXPECT_TRUE(absl::StartsWith(lines[2], "ADDED ")) << lines[2];
+  EXPECT_TRUE(absl::StrContains(lines[2], "22")) << lines[2];
+  EXPECT_TRUE(absl::StartsWith(lines[3], "ADDED ")) << lines[3];
+  EXPECT_EQ(lines[4], "-- synced: 2 ports, polled every 30 s");
+  EXPECT_TRUE(absl::StartsWith(lines[5], "ADDED ")) << lines[5];
+  EXPECT_TRUE(absl::StrContains(lines[5], "/usr/sbin/nginx")) << lines[5];
+  EXPECT_TRUE(absl::StartsWith(lines[6], "REMOVED ")) << lines[6];
+  EXPECT_TRUE(absl::StartsWith(lines[7], "MODIFIED ")) << lines[7];
+  EXPECT_TRUE(absl::StrContains(lines[7], "/usr/sbin/sshd")) << lines[7];
+  EXPECT_EQ(lines[8], "-- synced: 2 ports, polled every 30 s");
+  // The gateway's error ends the watch: printed, exit code 1.
+  EXPECT_TRUE(absl::StrContains(err_, "UNAVAILABLE")) << err_;
+}
+
+TEST_F(CliTest, WatchJsonLinesIsOneResponsePerLine) {
+  service_.watch = [](grpc::ServerContext*, WatchWriter* writer) {
+    return WriteWatchEvents(writer);
+  };
+  EXPECT_EQ(Run({"watch", target_, "--host_id=h1", "--output=jsonl"}), 1);
+  const std::vector<std::string> lines = absl::StrSplit(out_, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 2u) << out_;
+  hss::ports::v1::WatchPortsResponse first, second;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(lines[0], &first).ok()) << lines[0];
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(lines[1], &second).ok()) << lines[1];
+  EXPECT_TRUE(first.reset());
+  EXPECT_EQ(first.changes_size(), 2);
+  EXPECT_EQ(second.changes(1).kind(), hss::ports::v1::PortChange::KIND_REMOVED);
+}
+
+TEST_F(CliTest, WatchEndsWithExitCode0WhenItsDurationPasses) {
+  service_.watch = [](grpc::ServerContext* context, WatchWriter* writer) {
+    hss::ports::v1::WatchPortsResponse snapshot;
+    snapshot.set_reset(true);
+    snapshot.set_synced(true);
+    writer->Write(snapshot);
+    // A live watch with nothing to say: until the caller goes away (bounded).
+    for (int i = 0; i < 200 && !context->IsCancelled(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return grpc::Status::OK;
+  };
+  EXPECT_EQ(Run({"watch", target_, "--host_id=h1", "--duration=300ms"}), 0) << err_;
+  EXPECT_TRUE(absl::StrContains(out_, "-- synced: 0 ports")) << out_;
+  EXPECT_EQ(Run({"watch", target_, "--host_id=h1", "--duration=0s"}), 2);
+  EXPECT_EQ(Run({"watch", target_, "--host_id=h1", "--interval=-1"}), 2);
+  EXPECT_TRUE(absl::StrContains(err_, "--interval")) << err_;
 }
 
 }  // namespace

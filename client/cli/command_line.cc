@@ -18,7 +18,10 @@ namespace {
 std::string CommandNames() {
   std::vector<std::string> names;
   for (const CommandSpec& command : AllCommands()) names.emplace_back(command.name);
-  return absl::StrJoin(names, " or ");
+  // "list, stream or watch".
+  std::string last = names.back();
+  names.pop_back();
+  return names.empty() ? last : absl::StrCat(absl::StrJoin(names, ", "), " or ", last);
 }
 
 std::string UnknownFlagMessage(absl::string_view name) {

@@ -71,8 +71,8 @@ TEST_F(CommandLineTest, ReportsUsageErrors) {
   const auto error = [](std::vector<const char*> args) {
     return std::string(Parse(std::move(args)).status().message());
   };
-  EXPECT_EQ(error({"--host_id=a"}), "missing command: list or stream");
-  EXPECT_EQ(error({"lst"}), "unknown command \"lst\" (want list or stream)");
+  EXPECT_EQ(error({"--host_id=a"}), "missing command: list, stream or watch");
+  EXPECT_EQ(error({"lst"}), "unknown command \"lst\" (want list, stream or watch)");
   EXPECT_EQ(error({"list", "extra"}), "unexpected argument \"extra\"");
   EXPECT_EQ(error({"list", "--bogus=1"}), "unknown flag --bogus");
   EXPECT_EQ(error({"list", "--host-id=a"}), "unknown flag --host-id (did you mean --host_id?)");

@@ -38,6 +38,22 @@ const std::vector<CommandSpec>& AllCommands() {
                "token_file",  "token",        "tls",        "tls_ca_file", "tls_cert_file",
                "tls_key_file"},
       },
+      {
+          .name = "watch",
+          .synopsis = "--host_id=ID [flags]",
+          .summary = "Prints a server's open ports, then every change as it is found "
+                     "(PortService.WatchPorts).",
+          .details = "Output: a table with a KIND column (ADDED, MODIFIED, REMOVED), one row per\n"
+                     "change, a `-- reset` line when the ports held are to be discarded and a\n"
+                     "`-- synced: N ports` line when a poll is complete; or with --output=jsonl\n"
+                     "each WatchPortsResponse as one JSON object per line. Lines are written as\n"
+                     "they come. Runs until the gateway ends the watch, --duration passes\n"
+                     "(exit 0) or the process is interrupted (Ctrl-C).",
+          .flags = {"target",   "host_id",  "project_id",  "host_name",     "host_ip",
+                    "port",     "type",     "status",      "category",      "enterprise_project_id",
+                    "interval", "duration", "output",      "wide",          "token_file",
+                    "token",    "tls",      "tls_ca_file", "tls_cert_file", "tls_key_file"},
+      },
   };
   return *kCommands;
 }

@@ -7,7 +7,7 @@ namespace hss::client {
 
 absl::StatusOr<OutputFormat> ParseOutputFormat(absl::string_view command, absl::string_view text) {
   if (text == "table") return OutputFormat::kTable;
-  const bool stream = command == "stream";
+  const bool stream = command == "stream" || command == "watch";
   if (!stream && text == "json") return OutputFormat::kJson;
   if (stream && text == "jsonl") return OutputFormat::kJsonLines;
   return absl::InvalidArgumentError(absl::StrCat("--output: unknown value \"", text, "\" for ",
