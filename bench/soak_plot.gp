@@ -12,7 +12,7 @@ set ytics nomirror
 set y2tics
 set yrange [0:*]
 set y2range [0:*]
-set key left top
+set key right bottom box opaque
 plot in using 1:2 skip 1 with lines lw 2 title "RSS MiB" axes x1y1, \
      in using 1:5 skip 1 with lines title "in flight" axes x1y2, \
      in using 1:3 skip 1 with lines dt 2 title "fds" axes x1y2
