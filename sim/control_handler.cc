@@ -1,12 +1,14 @@
 #include "sim/control_handler.h"
 
 #include <charconv>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "common/uri_encoding.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
 #include "sim/data/absl_view.h"
@@ -186,6 +188,248 @@ SimHttpResponse IamTokens(SimService& service, const std::string& method,
                       absl::StrCat("method ", method, " not allowed on ", AbslView(raw_path)));
 }
 
+// One entry of POST /_sim/hosts/{host_id}/changes.
+struct PortChangeOp {
+  enum Kind { kOpen, kClose, kModify } kind = kOpen;
+  // The generated record addressed by "index", if given.
+  std::optional<uint64_t> index;
+  // Identity fields (close/modify without index) or the new record's fields (open).
+  PortRecord fields;
+  // Which of pid/path/status/agent_id/laddr/container_id the entry named.
+  bool has_pid = false, has_path = false, has_status = false, has_agent_id = false;
+  bool has_laddr = false, has_container_id = false, has_port = false, has_type = false;
+};
+
+absl::StatusOr<std::optional<std::string>> OptionalString(const Value& f, std::string_view name) {
+  if (f.IsNull()) return std::optional<std::string>();
+  if (!f.IsString()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", AbslView(name), "' must be a string or null"));
+  }
+  return std::optional<std::string>(std::string(f.GetString(), f.GetStringLength()));
+}
+
+absl::StatusOr<PortChangeOp> ParsePortChange(const Value& v) {
+  if (!v.IsObject()) return absl::InvalidArgumentError("a change must be a JSON object");
+  PortChangeOp op;
+  bool have_op = false;
+  for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+    const std::string_view name(it->name.GetString(), it->name.GetStringLength());
+    const Value& f = it->value;
+    if (name == "op") {
+      const std::string_view word =
+          f.IsString() ? std::string_view(f.GetString(), f.GetStringLength()) : "";
+      if (word == "open") {
+        op.kind = PortChangeOp::kOpen;
+      } else if (word == "close") {
+        op.kind = PortChangeOp::kClose;
+      } else if (word == "modify") {
+        op.kind = PortChangeOp::kModify;
+      } else {
+        return absl::InvalidArgumentError("'op' must be open, close or modify");
+      }
+      have_op = true;
+    } else if (name == "index") {
+      if (!f.IsUint64()) return absl::InvalidArgumentError("'index' must be an integer >= 0");
+      op.index = f.GetUint64();
+    } else if (name == "port") {
+      if (!f.IsInt() || f.GetInt() < 1 || f.GetInt() > 65535) {
+        return absl::InvalidArgumentError("'port' must be an integer 1-65535");
+      }
+      op.fields.port = f.GetInt();
+      op.has_port = true;
+    } else if (name == "type") {
+      if (!f.IsString()) return absl::InvalidArgumentError("'type' must be TCP or UDP");
+      op.fields.type.assign(f.GetString(), f.GetStringLength());
+      if (op.fields.type != "TCP" && op.fields.type != "UDP") {
+        return absl::InvalidArgumentError("'type' must be TCP or UDP");
+      }
+      op.has_type = true;
+    } else if (name == "pid") {
+      if (f.IsNull()) {
+        op.fields.pid.reset();
+      } else if (f.IsInt64()) {
+        op.fields.pid = f.GetInt64();
+      } else {
+        return absl::InvalidArgumentError("'pid' must be an integer or null");
+      }
+      op.has_pid = true;
+    } else if (name == "laddr" || name == "path" || name == "status" || name == "agent_id" ||
+               name == "container_id") {
+      absl::StatusOr<std::optional<std::string>> text = OptionalString(f, name);
+      if (!text.ok()) return text.status();
+      if (name == "laddr") {
+        op.fields.laddr = *std::move(text);
+        op.has_laddr = true;
+      } else if (name == "path") {
+        op.fields.path = *std::move(text);
+        op.has_path = true;
+      } else if (name == "status") {
+        op.fields.status = *std::move(text);
+        op.has_status = true;
+      } else if (name == "agent_id") {
+        op.fields.agent_id = *std::move(text);
+        op.has_agent_id = true;
+      } else {
+        op.fields.container_id = *std::move(text);
+        op.has_container_id = true;
+      }
+    } else {
+      return NotAllowed(name);
+    }
+  }
+  if (!have_op) return absl::InvalidArgumentError("need 'op' (open, close or modify)");
+  if (op.kind == PortChangeOp::kOpen && (!op.has_port || !op.has_type || op.index)) {
+    return absl::InvalidArgumentError("'open' needs 'port' and 'type' (and takes no 'index')");
+  }
+  if (op.kind != PortChangeOp::kOpen && !op.index && (!op.has_port || !op.has_type)) {
+    return absl::InvalidArgumentError(
+        "'close' and 'modify' need 'index' (a generated record) or the port's identity "
+        "('type', 'port', 'laddr', 'container_id')");
+  }
+  if (op.kind == PortChangeOp::kModify && (op.has_laddr || op.has_container_id) && op.index) {
+    return absl::InvalidArgumentError(
+        "'modify' changes pid, path, status or agent_id; laddr and container_id are the identity");
+  }
+  return op;
+}
+
+// Applies `ops` in order to one host's overlay; the first one that addresses no current port
+// stops the request (nothing is applied).
+absl::StatusOr<uint64_t> ApplyPortChanges(SimService& service, const HostKey& key,
+                                          const std::vector<PortChangeOp>& ops) {
+  return service.hosts().ChangePorts(
+      key,
+      [&](const HostPorts& host, uint64_t count, PortOverlay& overlay) -> absl::StatusOr<uint64_t> {
+        const PortOverlay before = overlay;
+        for (size_t i = 0; i < ops.size(); ++i) {
+          const PortChangeOp& op = ops[i];
+          if (op.kind == PortChangeOp::kOpen) {
+            PortRecord record = op.fields;
+            record.host_id = key.host_id;
+            if (!op.has_agent_id) record.agent_id = host.agent_id();
+            if (!op.has_container_id && key.category == Category::kHost) record.container_id = "";
+            overlay.Add(std::move(record));
+            continue;
+          }
+          std::optional<PortOverlay::Position> position;
+          if (op.index) {
+            if (overlay.At(host, count, {false, *op.index})) position = {false, *op.index};
+          } else {
+            PortRecord identity = op.fields;
+            if (!op.has_container_id && key.category == Category::kHost) {
+              identity.container_id = "";
+            }
+            position = overlay.Find(host, count, identity);
+          }
+          if (!position) {
+            overlay = before;
+            return absl::NotFoundError(absl::StrCat("change ", i, ": no such port is open"));
+          }
+          if (op.kind == PortChangeOp::kClose) {
+            overlay.Remove(*position);
+            continue;
+          }
+          PortRecord record = *overlay.At(host, count, *position);
+          if (op.has_pid) record.pid = op.fields.pid;
+          if (op.has_path) record.path = op.fields.path;
+          if (op.has_status) record.status = op.fields.status;
+          if (op.has_agent_id) record.agent_id = op.fields.agent_id;
+          overlay.Replace(*position, std::move(record));
+        }
+        return overlay.Size(count);
+      });
+}
+
+// The host of /_sim/hosts/{host_id}/...[?category=container].
+absl::StatusOr<HostKey> PathHostKey(const SimService& service, std::string_view encoded_host,
+                                    std::string_view raw_query) {
+  const std::optional<std::string> host_id = PercentDecode(encoded_host);
+  if (!host_id || host_id->empty()) return absl::InvalidArgumentError("bad host_id in the path");
+  HostKey key{service.config().seed, *host_id, Category::kHost};
+  if (const std::optional<std::vector<QueryParam>> query = ParseQuery(raw_query)) {
+    for (const auto& [name, value] : *query) {
+      if (name != "category") continue;
+      const std::optional<Category> category = ParseCategory(value);
+      if (!category) return absl::InvalidArgumentError("category: host or container");
+      key.category = *category;
+    }
+  }
+  return key;
+}
+
+// POST {"percent":P,"interval_ms":I} (start) / DELETE (stop) /_sim/hosts/{host_id}/churn.
+SimHttpResponse HostChurnControl(SimService& service, const SimHttpRequest& request,
+                                 std::string_view encoded_host, std::string_view raw_query) {
+  absl::StatusOr<HostKey> key = PathHostKey(service, encoded_host, raw_query);
+  if (!key.ok()) return BadRequest(key.status());
+  HostChurn churn{key->host_id, key->category, 0, 0};
+  const int64_t now_ms = service.clock().monotonic_ms();
+  if (request.method == "DELETE") {
+    service.hosts().SetChurn(churn, now_ms);
+    return Json(200, "{\"stopped\":true}");
+  }
+  if (request.method != "POST") {
+    return ControlError(405, "SIM.0405",
+                        absl::StrCat("method ", request.method, " not allowed on host churn"));
+  }
+  absl::StatusOr<rapidjson::Document> doc = ParseJson(request.body);
+  if (!doc.ok()) return BadRequest(doc.status());
+  if (!doc->IsObject()) return BadRequest(absl::InvalidArgumentError("want a JSON object"));
+  for (auto it = doc->MemberBegin(); it != doc->MemberEnd(); ++it) {
+    const std::string_view name(it->name.GetString(), it->name.GetStringLength());
+    if (name == "percent" && it->value.IsNumber()) {
+      churn.percent = it->value.GetDouble();
+    } else if (name == "interval_ms" && it->value.IsInt64()) {
+      churn.interval_ms = it->value.GetInt64();
+    } else {
+      return BadRequest(NotAllowed(name));
+    }
+  }
+  if (churn.percent <= 0 || churn.percent > 100 || churn.interval_ms <= 0) {
+    return BadRequest(
+        absl::InvalidArgumentError("need 'percent' (0-100, > 0) and 'interval_ms' (> 0)"));
+  }
+  service.hosts().SetChurn(churn, now_ms);
+  return Json(200, absl::StrCat("{\"percent\":", churn.percent,
+                                ",\"interval_ms\":", churn.interval_ms, "}"));
+}
+
+// POST (apply) / DELETE (forget) /_sim/hosts/{host_id}/changes[?category=container].
+SimHttpResponse HostChanges(SimService& service, const SimHttpRequest& request,
+                            std::string_view encoded_host, std::string_view raw_query) {
+  absl::StatusOr<HostKey> parsed = PathHostKey(service, encoded_host, raw_query);
+  if (!parsed.ok()) return BadRequest(parsed.status());
+  const HostKey& key = *parsed;
+  if (request.method == "DELETE") {
+    service.hosts().ClearChanges(key);
+    return Json(200, "{\"cleared\":true}");
+  }
+  if (request.method != "POST") {
+    return ControlError(405, "SIM.0405",
+                        absl::StrCat("method ", request.method, " not allowed on host changes"));
+  }
+  absl::StatusOr<rapidjson::Document> doc = ParseJson(request.body);
+  if (!doc.ok()) return BadRequest(doc.status());
+  std::vector<PortChangeOp> ops;
+  const auto add = [&](const Value& v) -> absl::Status {
+    absl::StatusOr<PortChangeOp> op = ParsePortChange(v);
+    if (!op.ok()) return op.status();
+    ops.push_back(*std::move(op));
+    return absl::OkStatus();
+  };
+  if (doc->IsArray()) {
+    for (const Value& v : doc->GetArray()) {
+      if (absl::Status status = add(v); !status.ok()) return BadRequest(status);
+    }
+  } else if (absl::Status status = add(*doc); !status.ok()) {
+    return BadRequest(status);
+  }
+  absl::StatusOr<uint64_t> total = ApplyPortChanges(service, key, ops);
+  if (!total.ok()) return ControlError(404, "SIM.0404", std::string(total.status().message()));
+  return Json(200, absl::StrCat("{\"applied\":", ops.size(), ",\"total\":", *total, "}"));
+}
+
 uint64_t ParseAfter(std::string_view raw_query) {
   const std::optional<std::vector<QueryParam>> query = ParseQuery(raw_query);
   if (!query) return 0;
@@ -220,6 +464,16 @@ SimHttpResponse HandleControl(SimService& service, const SimHttpRequest& request
       return Json(200, "{\"reset\":true}");
     }
     return wrong_method();
+  }
+  if (constexpr std::string_view kHosts = "/_sim/hosts/"; raw_path.starts_with(kHosts)) {
+    const std::string_view rest = raw_path.substr(kHosts.size());
+    const size_t slash = rest.find('/');
+    if (slash != std::string_view::npos && slash > 0) {
+      const std::string_view host = rest.substr(0, slash);
+      const std::string_view action = rest.substr(slash + 1);
+      if (action == "changes") return HostChanges(service, request, host, raw_query);
+      if (action == "churn") return HostChurnControl(service, request, host, raw_query);
+    }
   }
   if (raw_path == "/_sim/faults") {
     if (method == "POST") {

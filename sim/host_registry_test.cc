@@ -21,6 +21,21 @@ TEST(HostRegistryTest, ParsesHostSizes) {
   }
 }
 
+TEST(HostRegistryTest, ParsesHostChurn) {
+  absl::StatusOr<std::vector<HostChurn>> churn = ParseHostChurn("h1:1:1000,a:b:2.5:300");
+  ASSERT_TRUE(churn.ok()) << churn.status();
+  ASSERT_EQ(churn->size(), 2u);
+  EXPECT_EQ((*churn)[0].host_id, "h1");
+  EXPECT_EQ((*churn)[0].percent, 1.0);
+  EXPECT_EQ((*churn)[0].interval_ms, 1000);
+  EXPECT_EQ((*churn)[1].host_id, "a:b");
+  EXPECT_EQ((*churn)[1].percent, 2.5);
+  EXPECT_TRUE(ParseHostChurn("")->empty());
+  for (const char* bad : {"h1", "h1:1", ":1:1", "h1:0:10", "h1:101:10", "h1:1:0", "h1:x:10"}) {
+    EXPECT_FALSE(ParseHostChurn(bad).ok()) << bad;
+  }
+}
+
 TEST(HostRegistryTest, ConfiguredThenDefaultCounts) {
   HostRegistry hosts({{"h1", Category::kHost, 5}}, std::nullopt);
   EXPECT_EQ(hosts.CountFor({1, "h1", Category::kHost}), 5u);

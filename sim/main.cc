@@ -53,6 +53,9 @@ ABSL_FLAG(std::string, iam_projects, "",
 ABSL_FLAG(absl::Duration, iam_token_lifetime, absl::Hours(24), "Lifetime of issued IAM tokens");
 ABSL_FLAG(int64_t, iam_latency_ms, 0, "Delay of every simulated IAM answer");
 ABSL_FLAG(std::string, hosts, "", "Fixed host sizes: ID:COUNT[:host|container][,...]");
+ABSL_FLAG(std::string, churn, "",
+          "Hosts whose ports change at a rate: ID:PERCENT:INTERVAL_MS[,...] (PERCENT % of the "
+          "ports per interval, at least one)");
 ABSL_FLAG(int64_t, default_ports, -1,
           "Port count of other hosts; -1 = deterministic 0..300 from hash(seed, host_id)");
 ABSL_FLAG(int64_t, quota_per_window, 0, "Requests per caller identity per window (0 = off)");
@@ -168,6 +171,9 @@ SimConfig ConfigFromFlags() {
   absl::StatusOr<std::vector<HostSize>> hosts = ParseHostSizes(absl::GetFlag(FLAGS_hosts));
   if (!hosts.ok()) Die(absl::StrCat("--hosts: ", hosts.status().message()));
   config.hosts = *std::move(hosts);
+  absl::StatusOr<std::vector<HostChurn>> churn = ParseHostChurn(absl::GetFlag(FLAGS_churn));
+  if (!churn.ok()) Die(absl::StrCat("--churn: ", churn.status().message()));
+  config.churn = *std::move(churn);
   if (const int64_t n = absl::GetFlag(FLAGS_default_ports); n >= 0) config.default_ports = n;
 
   config.limits.min_limit = absl::GetFlag(FLAGS_min_limit);

@@ -19,9 +19,16 @@ SimHttpResponse PortsHandler::Handle(const std::vector<QueryParam>& query,
   const HostPorts host(HostKey{seed_, std::move(request->host_id), request->category});
   const uint64_t count = hosts_->CountFor(host.key());
   SimHttpResponse response;
-  response.body =
-      ListPortsJson(host, count, request->filter, static_cast<uint64_t>(request->offset),
-                    static_cast<uint64_t>(request->limit) + extra_rows, reported_total);
+  const uint64_t offset = static_cast<uint64_t>(request->offset);
+  const uint64_t limit = static_cast<uint64_t>(request->limit) + extra_rows;
+  if (std::shared_ptr<const PortOverlay> overlay = hosts_->OverlayFor(host.key());
+      overlay != nullptr && !overlay->empty()) {
+    PortPage page = overlay->Query(host, count, request->filter, offset, limit);
+    if (reported_total) page.total_num = *reported_total;
+    response.body = ListPortsJson(page);
+  } else {
+    response.body = ListPortsJson(host, count, request->filter, offset, limit, reported_total);
+  }
   response.headers.emplace_back("X-Request-Id", request_id);
   return response;
 }

@@ -52,6 +52,8 @@ struct SimConfig {
   size_t request_log_max = 10000;
   // Startup fault rules.
   std::vector<FaultRule> faults;
+  // Startup churn (--churn): hosts whose ports change at a rate.
+  std::vector<HostChurn> churn;
 };
 
 }  // namespace hss::sim

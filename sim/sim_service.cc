@@ -55,10 +55,16 @@ SimService::SimService(SimConfig config, SimClock clock)
       iam_(&config_.iam, &tokens_, &auth_),
       ports_(config_.seed, &hosts_, config_.limits) {
   faults_.Add(config_.faults);
+  StartChurn();
+}
+
+void SimService::StartChurn() {
+  for (const HostChurn& churn : config_.churn) hosts_.SetChurn(churn, clock_.monotonic_ms());
 }
 
 void SimService::Reset() {
   hosts_.Reset();
+  StartChurn();
   faults_.Clear();
   faults_.Add(config_.faults);
   log_.Clear();
@@ -164,6 +170,14 @@ SimHttpResponse SimService::HandleApi(const SimHttpRequest& request, std::string
   std::optional<uint64_t> reported_total;
   if (fault && fault->effect.total_num) {
     reported_total = static_cast<uint64_t>(*fault->effect.total_num);
+  }
+  if (fault_request.host_id != nullptr) {
+    std::optional<Category> category = Category::kHost;
+    if (fault_request.category != nullptr) category = ParseCategory(*fault_request.category);
+    if (category) {
+      hosts_.ApplyDueChurn(HostKey{config_.seed, *fault_request.host_id, *category},
+                           clock_.monotonic_ms());
+    }
   }
   SimHttpResponse response =
       ports_.Handle(*query, request_id, fault ? static_cast<uint64_t>(fault->effect.extra_rows) : 0,

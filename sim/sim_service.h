@@ -77,6 +77,8 @@ class SimService {
   SimHttpResponse HandleIam(const SimHttpRequest& request, std::string_view raw_path,
                             std::string_view raw_query, const std::string& request_id,
                             LoggedRequest& entry);
+  // Starts the configured churn (at construction and on Reset).
+  void StartChurn();
   void ApplyFault(const FaultEffect& effect, const std::string* host_id,
                   const std::string* category, const std::string& request_id,
                   SimHttpResponse& response) const;

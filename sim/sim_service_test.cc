@@ -390,5 +390,77 @@ TEST_F(SimServiceTest, StartupFaultsComeBackAfterReset) {
   EXPECT_EQ(Get(target).status, 502);
 }
 
+TEST_F(SimServiceTest, HostChangesOpenCloseAndModifyPorts) {
+  Start(WithHosts());
+  const std::string target = "/v5/p/asset/ports?host_id=h1&limit=200";
+  const HostKey key{3, "h1", Category::kHost};
+  SimHttpResponse r = Call("POST", "/_sim/hosts/h1/changes", {},
+                           R"([{"op":"close","index":0},{"op":"modify","index":1,"pid":777},
+                               {"op":"open","type":"UDP","port":5353,"laddr":"0.0.0.0",
+                                "status":"normal"}])");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r)["total"].GetUint64(), 25u);
+  rapidjson::Document page = Json(Get(target));
+  ASSERT_EQ(page["total_num"].GetInt(), 25);
+  const rapidjson::Value& list = page["data_list"];
+  EXPECT_EQ(list[0]["port"].GetInt(), GeneratePort(key, 1).port);
+  EXPECT_EQ(list[0]["pid"].GetInt64(), 777);
+  EXPECT_EQ(list[24]["port"].GetInt(), 5353);
+  EXPECT_STREQ(list[24]["type"].GetString(), "UDP");
+  EXPECT_EQ(std::string(list[24]["agent_id"].GetString()), *GeneratePort(key, 0).agent_id);
+  // Filters see the changes.
+  page = Json(Get(target + "&port=5353"));
+  EXPECT_EQ(page["total_num"].GetInt(), 1);
+  // By identity: close the opened port again.
+  r = Call("POST", "/_sim/hosts/h1/changes", {},
+           R"({"op":"close","type":"UDP","port":5353,"laddr":"0.0.0.0"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(Get(target))["total_num"].GetInt(), 24);
+  // A change naming no open port applies nothing.
+  r = Call("POST", "/_sim/hosts/h1/changes", {},
+           R"([{"op":"close","index":2},{"op":"close","index":0}])");
+  EXPECT_EQ(r.status, 404) << r.body;
+  EXPECT_EQ(Json(Get(target))["total_num"].GetInt(), 24);
+  for (const char* bad : {R"({"op":"shut","index":1})", R"({"op":"open","port":1})",
+                          R"({"op":"close"})", R"({"op":"open","type":"TCP","port":0})"}) {
+    EXPECT_EQ(Call("POST", "/_sim/hosts/h1/changes", {}, bad).status, 400) << bad;
+  }
+  EXPECT_EQ(Call("DELETE", "/_sim/hosts/h1/changes").status, 200);
+  EXPECT_EQ(Json(Get(target))["total_num"].GetInt(), 25);
+  EXPECT_EQ(Call("POST", "/_sim/hosts/h1/changes", {}, R"({"op":"close","index":3})").status, 200);
+  EXPECT_EQ(Call("POST", "/_sim/reset").status, 200);
+  EXPECT_EQ(Json(Get(target))["total_num"].GetInt(), 25);
+}
+
+TEST_F(SimServiceTest, ChurnChangesPortsPerIntervalWhenQueried) {
+  SimConfig config = WithHosts();
+  config.hosts.push_back({"churny", Category::kHost, 300});
+  config.churn = {{"churny", Category::kHost, 10, 1000}};
+  Start(config);
+  const std::string target = "/v5/p/asset/ports?host_id=churny&limit=200";
+  const std::string first = Get(target).body;
+  EXPECT_EQ(Get(target).body, first);  // No interval passed.
+  monotonic_ms_ += 1000;
+  const std::string second = Get(target).body;
+  EXPECT_NE(second, first);
+  EXPECT_EQ(Json(Get(target))["total_num"].GetInt(), 300);  // 10 closed, 10 opened
+  // Stopped by the control API: the changes stay, no more come.
+  EXPECT_EQ(Call("DELETE", "/_sim/hosts/churny/churn").status, 200);
+  monotonic_ms_ += 5000;
+  EXPECT_EQ(Get(target).body, second);
+  // Started by it.
+  SimHttpResponse r =
+      Call("POST", "/_sim/hosts/h1/churn", {}, R"({"percent":50,"interval_ms":100})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string h1 = Get("/v5/p/asset/ports?host_id=h1").body;
+  monotonic_ms_ += 100;
+  EXPECT_NE(Get("/v5/p/asset/ports?host_id=h1").body, h1);
+  EXPECT_EQ(Call("POST", "/_sim/hosts/h1/churn", {}, R"({"percent":0,"interval_ms":1})").status,
+            400);
+  // Reset restarts the startup churn from the startup data.
+  EXPECT_EQ(Call("POST", "/_sim/reset").status, 200);
+  EXPECT_EQ(Get(target).body, first);
+}
+
 }  // namespace
 }  // namespace hss::sim
