@@ -48,6 +48,7 @@
 #include "server/runtime/scheduler.h"
 #include "server/runtime/work_pool.h"
 #include "server/tls/listener_credentials.h"
+#include "server/watch/watch_hub.h"
 
 namespace hss::gateway {
 namespace {
@@ -223,6 +224,9 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
     service_options.authz = *std::move(authz);
     service_options.authz_trusted_identity_header = options.authz.trusted_identity_header;
   }
+  // WatchPorts (server/watch/): pollers shared by every watcher of one server, timed by the
+  // scheduler; the interval respects the per-identity rate limit.
+  service_options.watch = std::make_shared<WatchHub>(connection, scheduler, options.watch);
   PortService service(std::move(service_options), connection);
 
   // Metrics: served when --metrics_listen is set.

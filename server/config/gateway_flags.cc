@@ -89,6 +89,19 @@ ABSL_FLAG(int32_t, grpc_max_threads, 0, "threads gRPC's resource quota allows; 0
 ABSL_FLAG(std::string, metrics_listen, "",
           "serve Prometheus /metrics on this IPv4 address, e.g. 127.0.0.1:9464 (default: off)");
 
+// WatchPorts (server/watch/README.md).
+ABSL_FLAG(absl::Duration, watch_default_interval, absl::Seconds(30),
+          "WatchPorts: seconds between polls when the request asks for none");
+ABSL_FLAG(absl::Duration, watch_min_interval, absl::Seconds(10),
+          "WatchPorts: no poller polls more often (at least 1s)");
+ABSL_FLAG(absl::Duration, watch_heartbeat, absl::Seconds(60),
+          "WatchPorts: a watcher sent nothing for this long gets a `synced` message after a poll");
+ABSL_FLAG(absl::Duration, watch_max_failure, absl::Minutes(5),
+          "WatchPorts: polls failing for this long end every watcher with the failure's status");
+ABSL_FLAG(int32_t, watch_max_pending_messages, 64,
+          "WatchPorts: messages that may wait for one watcher; beyond, it gets one reset "
+          "snapshot instead (1-100000)");
+
 // Upstream protection (server/protection_options.h).
 ABSL_FLAG(int32_t, retry_max_attempts, 4, "upstream attempts per call at most (1 = no retry)");
 ABSL_FLAG(absl::Duration, retry_max_elapsed, absl::Seconds(20),
@@ -369,6 +382,27 @@ absl::StatusOr<GatewayOptions> GatewayOptionsFromFlags(EnvLookup env) {
   if (!o.metrics_listen.empty() && o.metrics_listen.rfind(':') == std::string::npos) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--metrics_listen must be HOST:PORT, e.g. 127.0.0.1:9464; got \"", o.metrics_listen, "\""));
+  }
+
+  // WatchPorts.
+  WatchOptions& w = o.watch;
+  w.default_interval = absl::GetFlag(FLAGS_watch_default_interval);
+  w.min_interval = absl::GetFlag(FLAGS_watch_min_interval);
+  w.heartbeat = absl::GetFlag(FLAGS_watch_heartbeat);
+  w.max_failure = absl::GetFlag(FLAGS_watch_max_failure);
+  w.max_pending_messages = absl::GetFlag(FLAGS_watch_max_pending_messages);
+  w.upstream_calls_per_minute = o.protection.rate_limit.per_identity_per_minute;
+  if (w.min_interval < absl::Seconds(1) || w.default_interval < w.min_interval) {
+    return absl::InvalidArgumentError(
+        "--watch_min_interval must be at least 1s and --watch_default_interval at least "
+        "--watch_min_interval");
+  }
+  if (w.heartbeat < absl::Seconds(1) || w.max_failure <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "--watch_heartbeat must be at least 1s and --watch_max_failure positive");
+  }
+  if (w.max_pending_messages < 1 || w.max_pending_messages > 100000) {
+    return absl::InvalidArgumentError("--watch_max_pending_messages must be 1-100000");
   }
   return o;
 }

@@ -14,6 +14,7 @@
 #include "server/http/curl_transport.h"
 #include "server/protection/protection_options.h"
 #include "server/tls/listener_tls_options.h"
+#include "server/watch/watch_options.h"
 
 namespace hss::gateway {
 
@@ -90,6 +91,10 @@ struct GatewayOptions {
   // Metrics (server/observability/): the IPv4 address /metrics is served on,
   // e.g. "127.0.0.1:9464"; empty: not served.
   std::string metrics_listen;
+
+  // WatchPorts (server/watch/): poll intervals, heartbeat, failure limit and
+  // the per-watcher queue bound (the --watch_* flags).
+  WatchOptions watch;
 };
 
 // Looks up an environment variable; returns "" when unset.

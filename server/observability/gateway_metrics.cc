@@ -6,8 +6,10 @@
 namespace hss::gateway {
 namespace {
 
-constexpr std::array<const char*, kRpcMethodCount> kMethodNames = {"ListPorts", "StreamPorts"};
-constexpr std::array<const char*, kRpcMethodCount> kMethodTypes = {"unary", "server_stream"};
+constexpr std::array<const char*, kRpcMethodCount> kMethodNames = {"ListPorts", "StreamPorts",
+                                                                   "WatchPorts"};
+constexpr std::array<const char*, kRpcMethodCount> kMethodTypes = {"unary", "server_stream",
+                                                                   "server_stream"};
 constexpr std::array<const char*, kGrpcCodeCount> kCodeNames = {
     "OK",
     "CANCELLED",
@@ -88,6 +90,11 @@ void GatewayMetrics::RpcMsgSent(RpcMethod method) {
   msg_sent_[static_cast<int>(method)].fetch_add(1, std::memory_order_relaxed);
 }
 
+void GatewayMetrics::WatchPolled(bool ok, int changes) {
+  (ok ? watch_polls_ : watch_failed_polls_).fetch_add(1, std::memory_order_relaxed);
+  watch_changes_.fetch_add(static_cast<std::uint64_t>(changes), std::memory_order_relaxed);
+}
+
 void GatewayMetrics::StreamPageSent(int ports) {
   stream_pages_.fetch_add(1, std::memory_order_relaxed);
   stream_ports_.fetch_add(ports, std::memory_order_relaxed);
@@ -156,6 +163,30 @@ std::vector<MetricFamily> GatewayMetrics::Collect() const {
   out.push_back(SingleCounter("hss_gateway_stream_ports_sent_total",
                               "Ports in the StreamPorts pages handed to gRPC.",
                               Load(stream_ports_)));
+
+  // WatchPorts: watchers in flight, polls, changes.
+  std::uint64_t watch_handled = 0;
+  const int watch = static_cast<int>(RpcMethod::kWatchPorts);
+  for (int code = 0; code < kGrpcCodeCount; ++code) watch_handled += Load(handled_[watch][code]);
+  const std::uint64_t watch_started = Load(started_[watch]);
+  MetricFamily watchers =
+      Family("hss_gateway_watchers_in_flight", "WatchPorts calls in progress.", MetricType::Gauge);
+  ClientMetric watchers_gauge;
+  watchers_gauge.gauge.value =
+      watch_started > watch_handled ? static_cast<double>(watch_started - watch_handled) : 0;
+  watchers.metric.push_back(watchers_gauge);
+  out.push_back(std::move(watchers));
+  MetricFamily polls = Family("hss_gateway_watch_polls_total",
+                              "WatchPorts polls (one walk each, shared by every watcher of a "
+                              "server), by result.",
+                              MetricType::Counter);
+  polls.metric.push_back(CounterMetric({{"result", "ok"}}, Load(watch_polls_)));
+  polls.metric.push_back(CounterMetric({{"result", "failed"}}, Load(watch_failed_polls_)));
+  out.push_back(std::move(polls));
+  out.push_back(SingleCounter("hss_gateway_watch_changes_total",
+                              "Port changes found by WatchPorts polls (once per poll, not per "
+                              "watcher).",
+                              Load(watch_changes_)));
 
   MetricFamily upstream =
       Family("hss_upstream_requests_total",

@@ -34,6 +34,7 @@ class GatewayMetrics final : public MetricsRecorder, public prometheus::Collecta
   void RpcHandled(RpcMethod method, int grpc_code, absl::Duration latency) override;
   void RpcMsgSent(RpcMethod method) override;
   void StreamPageSent(int ports) override;
+  void WatchPolled(bool ok, int changes) override;
   void UpstreamRequest(int http_status, absl::string_view error_code,
                        absl::Duration latency) override;
   void IamTokenRefresh(bool ok) override;
@@ -53,6 +54,9 @@ class GatewayMetrics final : public MetricsRecorder, public prometheus::Collecta
   std::array<Counter, kRpcMethodCount> msg_sent_{};
   Counter stream_pages_{0};
   Counter stream_ports_{0};
+  Counter watch_polls_{0};
+  Counter watch_failed_polls_{0};
+  Counter watch_changes_{0};
   BoundedLabelSet error_codes_;
   std::array<std::array<Counter, BoundedLabelSet::kIndexes>, kStatusClassCount> upstream_{};
   AtomicHistogram upstream_latency_;

@@ -78,6 +78,23 @@ TEST(GatewayMetricsTest, StreamsInFlightPagesAndPorts) {
   EXPECT_THAT(text, HasSubstr("hss_gateway_stream_ports_sent_total 213\n"));
 }
 
+TEST(GatewayMetricsTest, WatchersInFlightPollsAndChanges) {
+  GatewayMetrics metrics;
+  for (int i = 0; i < 3; ++i) metrics.RpcStarted(RpcMethod::kWatchPorts);
+  metrics.RpcHandled(RpcMethod::kWatchPorts, 1, absl::Seconds(90));
+  metrics.WatchPolled(true, 7);
+  metrics.WatchPolled(true, 0);
+  metrics.WatchPolled(false, 0);
+  const std::string text = Text(metrics);
+  EXPECT_THAT(text, HasSubstr("hss_gateway_watchers_in_flight 2\n"));
+  EXPECT_THAT(text, HasSubstr("hss_gateway_watch_polls_total{result=\"ok\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("hss_gateway_watch_polls_total{result=\"failed\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("hss_gateway_watch_changes_total 7\n"));
+  EXPECT_THAT(text, HasSubstr("grpc_server_started_total{grpc_method=\"WatchPorts\","));
+  // The streams gauge counts StreamPorts only.
+  EXPECT_THAT(text, HasSubstr("hss_gateway_streams_in_flight 0\n"));
+}
+
 TEST(GatewayMetricsTest, UpstreamRequestsByClassAndBoundedCode) {
   GatewayMetrics metrics;
   metrics.UpstreamRequest(200, "", absl::Milliseconds(2));

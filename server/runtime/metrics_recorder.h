@@ -12,10 +12,11 @@ namespace hss::gateway {
 enum class RpcMethod : int {
   kListPorts = 0,
   kStreamPorts = 1,
+  kWatchPorts = 2,
 };
 
 // Number of RpcMethod values.
-inline constexpr int kRpcMethodCount = 2;
+inline constexpr int kRpcMethodCount = 3;
 
 // Where the layers report what happened, for metrics. Every method may be
 // called from any thread, concurrently, on a caller's path: an implementation
@@ -35,6 +36,9 @@ class MetricsRecorder {
   virtual void RpcMsgSent(RpcMethod method) {}
   // A StreamPorts page of `ports` ports was handed to gRPC.
   virtual void StreamPageSent(int ports) {}
+  // One WatchPorts poll ended (`ok`: its walk completed) with `changes`
+  // changes, fanned out to its watchers.
+  virtual void WatchPolled(bool ok, int changes) {}
   // One HSS request ended: `http_status` (0 when no HTTP answer arrived, e.g.
   // a time-out or a refused connection), the upstream's error code from the
   // answer's body (e.g. "HSS.0013"; empty when none) and the time from
