@@ -9,6 +9,7 @@
 #include "server/auth/project_resolver.h"
 #include "server/authz/policy_watcher.h"
 #include "server/connection/ports_connection.h"
+#include "server/watch/watch_hub.h"
 
 namespace hss::gateway {
 
@@ -34,13 +35,16 @@ struct PortServiceOptions {
   // The metadata key a mesh proxy puts the caller's identity in
   // (--authz_trusted_identity_header, lower case); empty: none is trusted.
   std::string authz_trusted_identity_header;
+  // The pollers WatchPorts calls join (server/watch/); null: WatchPorts is
+  // UNIMPLEMENTED.
+  std::shared_ptr<WatchHub> watch;
 };
 
-// The generated service with ListPorts and StreamPorts as raw (byte buffer)
-// callback methods: the service parses requests itself (request_parser.h).
+// The generated service with every method as a raw (byte buffer) callback
+// method: the service parses requests itself (request_parser.h).
 using RawPortServiceBase = hss::ports::v1::PortService::WithRawCallbackMethod_ListPorts<
     hss::ports::v1::PortService::WithRawCallbackMethod_StreamPorts<
-        hss::ports::v1::PortService::WithCallbackMethod_WatchPorts<
+        hss::ports::v1::PortService::WithRawCallbackMethod_WatchPorts<
             hss::ports::v1::PortService::Service>>>;
 
 // hss.ports.v1.PortService on gRPC's callback API: each call is a reactor that
@@ -65,11 +69,18 @@ class PortService final : public RawPortServiceBase {
   grpc::ServerWriteReactor<grpc::ByteBuffer>* StreamPorts(grpc::CallbackServerContext* context,
                                                           const grpc::ByteBuffer* request) override;
 
+  // A serialized hss.ports.v1.WatchPortsRequest in, WatchPortsResponse
+  // messages out.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* WatchPorts(grpc::CallbackServerContext* context,
+                                                         const grpc::ByteBuffer* request) override;
+
   // Ends every StreamPorts call in flight, and any that starts later, with
   // UNAVAILABLE, ErrorInfo reason GATEWAY_DRAINING and `resumeOffset` (the
   // offset of the first port not yet delivered): a page being written is
   // delivered first, nothing more is fetched. ListPorts calls are not
-  // affected. Thread-safe; later calls do nothing.
+  // affected. WatchPorts calls end the same way (after the message being
+  // written; no resumeOffset: the caller watches again, elsewhere).
+  // Thread-safe; later calls do nothing.
   void EndStreamsForDrain();
 
  private:

@@ -29,6 +29,7 @@ constexpr std::size_t kMaxEnterpriseProjectIdChars = 256;
 constexpr int kMinPageSize = 10;
 constexpr int kMaxPageSize = 200;
 constexpr int kMaxOffset = 2'000'000;
+constexpr int kMaxWatchIntervalSeconds = 86'400;
 // At most this many bytes of an offending value are quoted in a description.
 constexpr std::size_t kMaxQuotedBytes = 64;
 
@@ -220,6 +221,18 @@ absl::Status ValidateStreamPortsRequest(const StreamPortsRequest& request,
   CheckPageSize(violations, "page_size", request.page_size());
   CheckOffset(violations, "start_offset", request.start_offset());
   return ToStatus("StreamPorts", violations);
+}
+
+absl::Status ValidateWatchPortsRequest(const hss::ports::v1::WatchPortsRequest& request,
+                                       absl::string_view default_project_id) {
+  Violations violations;
+  CheckCommonFields(request, default_project_id, violations);
+  if (request.interval_seconds() < 0 || request.interval_seconds() > kMaxWatchIntervalSeconds) {
+    Add(violations, "interval_seconds",
+        absl::StrCat("must be 0 (the gateway's default) or 1-", kMaxWatchIntervalSeconds,
+                     " seconds, got ", request.interval_seconds()));
+  }
+  return ToStatus("WatchPorts", violations);
 }
 
 }  // namespace hss::gateway

@@ -29,6 +29,7 @@
 //   type, status, category  a value defined in ports.proto
 // ListPorts: limit 0 or 10-200; offset 0-2,000,000.
 // StreamPorts: page_size 0 or 10-200; start_offset 0-2,000,000.
+// WatchPorts: interval_seconds 0-86,400 (0 = the gateway's default).
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -45,6 +46,10 @@ absl::Status ValidateListPortsRequest(const hss::ports::v1::ListPortsRequest& re
 // As ValidateListPortsRequest(), for a StreamPorts request.
 absl::Status ValidateStreamPortsRequest(const hss::ports::v1::StreamPortsRequest& request,
                                         absl::string_view default_project_id);
+
+// As ValidateListPortsRequest(), for a WatchPorts request.
+absl::Status ValidateWatchPortsRequest(const hss::ports::v1::WatchPortsRequest& request,
+                                       absl::string_view default_project_id);
 
 }  // namespace hss::gateway
 

@@ -20,6 +20,7 @@ using ::hss::ports::v1::ListPortsRequest;
 using ::hss::ports::v1::PortStatus;
 using ::hss::ports::v1::Protocol;
 using ::hss::ports::v1::StreamPortsRequest;
+using ::hss::ports::v1::WatchPortsRequest;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -42,6 +43,9 @@ absl::Status Validate(const ListPortsRequest& r, absl::string_view default_proje
 }
 absl::Status Validate(const StreamPortsRequest& r, absl::string_view default_project_id) {
   return ValidateStreamPortsRequest(r, default_project_id);
+}
+absl::Status Validate(const WatchPortsRequest& r, absl::string_view default_project_id) {
+  return ValidateWatchPortsRequest(r, default_project_id);
 }
 
 template <typename Request>
@@ -186,7 +190,7 @@ std::vector<Case<Request>> CommonCases() {
 template <typename Request>
 class CommonFieldsTest : public ::testing::Test {};
 
-using RequestTypes = ::testing::Types<ListPortsRequest, StreamPortsRequest>;
+using RequestTypes = ::testing::Types<ListPortsRequest, StreamPortsRequest, WatchPortsRequest>;
 TYPED_TEST_SUITE(CommonFieldsTest, RequestTypes);
 
 TYPED_TEST(CommonFieldsTest, Table) {
@@ -217,7 +221,9 @@ TYPED_TEST(CommonFieldsTest, ErrorInfoAndMessagePrefix) {
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->reason(), "INVALID_REQUEST");
   EXPECT_EQ(info->domain(), kErrorDomain);
-  const std::string rpc = std::is_same_v<TypeParam, ListPortsRequest> ? "ListPorts" : "StreamPorts";
+  const std::string rpc = std::is_same_v<TypeParam, ListPortsRequest>    ? "ListPorts"
+                          : std::is_same_v<TypeParam, WatchPortsRequest> ? "WatchPorts"
+                                                                         : "StreamPorts";
   EXPECT_EQ(status.message(),
             absl::StrCat("invalid ", rpc, " request: host_id: required (1-128 characters)"));
 }
@@ -312,6 +318,24 @@ TEST(StreamPortsValidatorTest, Paging) {
     EXPECT_EQ(status.ok(), c.want.empty()) << status;
     EXPECT_EQ(ViolationsOf(status), c.want);
   }
+}
+
+TEST(WatchPortsValidatorTest, IntervalSeconds) {
+  for (int ok : {0, 1, 30, 86400}) {
+    WatchPortsRequest r = ValidRequest<WatchPortsRequest>();
+    r.set_interval_seconds(ok);
+    EXPECT_TRUE(ValidateWatchPortsRequest(r, "").ok()) << ok;
+  }
+  WatchPortsRequest r = ValidRequest<WatchPortsRequest>();
+  r.set_interval_seconds(-1);
+  r.set_port(0);
+  absl::Status status = ValidateWatchPortsRequest(r, "");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("invalid WatchPorts request"));
+  const ViolationList violations = ViolationsOf(status);
+  ASSERT_EQ(violations.size(), 2u);
+  EXPECT_EQ(violations[1].first, "interval_seconds");
+  EXPECT_EQ(violations[1].second, "must be 0 (the gateway's default) or 1-86400 seconds, got -1");
 }
 
 TEST(ListPortsValidatorTest, MessageOfTheSpecExample) {

@@ -16,7 +16,7 @@
 namespace hss::gateway {
 namespace {
 
-constexpr absl::string_view kMethods[] = {"ListPorts", "StreamPorts"};
+constexpr absl::string_view kMethods[] = {"ListPorts", "StreamPorts", "WatchPorts"};
 
 // Reads `rule[key]`, an array of non-empty strings, into `out`.
 absl::Status ReadPatterns(const rapidjson::Value& rule, const char* key, const std::string& where,

@@ -21,7 +21,7 @@ inline constexpr absl::string_view kMetaProjectId = "projectId";
 //
 //   {"rules": [{"name": "scanner",
 //               "callers": ["spiffe://cluster.local/ns/ops/sa/scanner"],
-//               "methods": ["ListPorts", "StreamPorts"],
+//               "methods": ["ListPorts", "StreamPorts", "WatchPorts"],
 //               "projects": ["0a1b2c"],
 //               "host_ids": ["web-*"]}]}
 //
@@ -47,7 +47,7 @@ class AuthzPolicy {
   static absl::StatusOr<AuthzPolicy> Parse(absl::string_view json);
 
   // OK when a rule allows `caller` to call `method` ("ListPorts",
-  // "StreamPorts") for `project_id` and `host_id`; otherwise PERMISSION_DENIED
+  // "StreamPorts", "WatchPorts") for `project_id` and `host_id`; otherwise PERMISSION_DENIED
   // with ErrorInfo reason CALLER_NOT_AUTHORIZED and metadata callerIdentity
   // and projectId.
   absl::Status Check(const Caller& caller, absl::string_view method, absl::string_view project_id,

@@ -17,6 +17,10 @@ constexpr char kPolicy[] = R"({"rules": [
    "callers": ["spiffe://cluster.local/ns/ops/sa/scanner"],
    "methods": ["ListPorts", "StreamPorts"],
    "projects": ["prod"]},
+  {"name": "the monitor watches prod",
+   "callers": ["spiffe://cluster.local/ns/sec/sa/monitor"],
+   "methods": ["WatchPorts"],
+   "projects": ["prod"]},
   {"name": "auditors list web hosts anywhere",
    "callers": ["spiffe://cluster.local/ns/audit/*", "dns:auditor.example.com"],
    "methods": ["ListPorts"],
@@ -37,6 +41,7 @@ TEST(AuthzPolicy, DecidesTheMatrix) {
   const Caller auditor = Of({"spiffe://cluster.local/ns/audit/sa/bob"});
   const Caller auditor_by_dns = Of({"dns:auditor.example.com"});
   const Caller ops = Of({"dns:ops.example.com", "cn:ops-cli"});
+  const Caller monitor = Of({"spiffe://cluster.local/ns/sec/sa/monitor"});
   const Caller stranger = Of({"spiffe://cluster.local/ns/ops/sa/scanner2"});
   const Caller anonymous = Of({});
   struct Row {
@@ -50,6 +55,10 @@ TEST(AuthzPolicy, DecidesTheMatrix) {
            {&scanner, "ListPorts", "prod", "db-1", true},
            {&scanner, "StreamPorts", "prod", "db-1", true},
            {&scanner, "ListPorts", "staging-1", "db-1", false},
+           {&scanner, "WatchPorts", "prod", "db-1", false},
+           {&monitor, "WatchPorts", "prod", "db-1", true},
+           {&monitor, "ListPorts", "prod", "db-1", false},
+           {&ops, "WatchPorts", "staging-eu", "db-1", true},
            {&auditor, "ListPorts", "prod", "web-1", true},
            {&auditor, "ListPorts", "any", "web-2", true},
            {&auditor, "ListPorts", "prod", "db-1", false},
