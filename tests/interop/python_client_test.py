@@ -53,10 +53,11 @@ class PythonClientTest(unittest.TestCase):
         from google.rpc import status_pb2, error_details_pb2
         env = dict(os.environ, HSS_SIM_TOKEN="py-token")
         cls.sim, cls.sim_port = start([SIM, "--listen=127.0.0.1:0", "--auth=token",
-                                       "--hosts=py-host:25"], env)
+                                       "--hosts=py-host:25,py-watch:15"], env)
         cls.gateway, cls.gateway_port = start(
             [GATEWAY, "--listen=127.0.0.1:0", f"--endpoint=http://127.0.0.1:{cls.sim_port}",
-             "--auth=passthrough", "--project_id=py-project", "--drain_prestop=0s"])
+             "--auth=passthrough", "--project_id=py-project", "--drain_prestop=0s",
+             "--watch_min_interval=1s", "--watch_default_interval=1s"])
         cls.channel = grpc.insecure_channel(f"127.0.0.1:{cls.gateway_port}")
         cls.stub = ports_pb2_grpc.PortServiceStub(cls.channel)
         cls.metadata = [("x-auth-token", "py-token")]
@@ -134,6 +135,27 @@ class PythonClientTest(unittest.TestCase):
         self.assertEqual(details["ErrorInfo"].metadata["upstreamErrorCode"], "APIG.0308")
         self.assertEqual(details["RetryInfo"].retry_delay.seconds, 2)
         self.assertTrue(details["RequestInfo"].request_id)
+
+    def test_watch_sends_the_snapshot_then_the_changes(self):
+        watch = self.stub.WatchPorts(ports_pb2.WatchPortsRequest(host_id="py-watch"),
+                                     metadata=self.metadata, timeout=30)
+        try:
+            first = next(watch)
+            self.assertTrue(first.reset)
+            self.assertTrue(first.synced)
+            self.assertEqual(first.interval_seconds, 1)
+            self.assertEqual(first.total_num, len(first.changes))
+            self.assertTrue(all(c.kind == ports_pb2.PortChange.KIND_ADDED for c in first.changes))
+            self.sim_control("POST", "/_sim/hosts/py-watch/changes",
+                             '{"op":"open","type":"TCP","port":65001,"laddr":"127.0.0.1"}')
+            change = next(watch)
+            self.assertFalse(change.reset)
+            self.assertTrue(change.synced)
+            self.assertEqual([(c.kind, c.port.port) for c in change.changes],
+                             [(ports_pb2.PortChange.KIND_ADDED, 65001)])
+            self.assertEqual(change.total_num, first.total_num + 1)
+        finally:
+            watch.cancel()
 
 
 if __name__ == "__main__":
