@@ -1,8 +1,11 @@
 // End-to-end fault matrix: every upstream failure the simulator can inject, on
-// ListPorts and on the first, a middle and the last page of a StreamPorts walk.
-// Each case checks what a caller relies on: the gRPC code, ErrorInfo.reason and
-// details; for a stream, that the ports delivered before the error plus a walk
-// resumed from `resumeOffset` are the full walk, every port exactly once.
+// ListPorts, on the first, a middle and the last page of a StreamPorts walk,
+// and on WatchPorts' first poll and a later one. Each case checks what a
+// caller relies on: the gRPC code, ErrorInfo.reason and details; for a stream,
+// that the ports delivered before the error plus a walk resumed from
+// `resumeOffset` are the full walk, every port exactly once; for a watch, that
+// failing polls send nothing (no change, no removal) until the watch ends with
+// the mapped status.
 //
 // The cases' table is checked against the README's error table: every case
 // names the README row it exercises, and every README row is exercised here or
@@ -12,9 +15,11 @@
 
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -34,6 +39,8 @@ using hss::ports::v1::ListPortsRequest;
 using hss::ports::v1::ListPortsResponse;
 using hss::ports::v1::StreamPortsRequest;
 using hss::ports::v1::StreamPortsResponse;
+using hss::ports::v1::WatchPortsRequest;
+using hss::ports::v1::WatchPortsResponse;
 
 // The walked host: 950 ports, pages of 200 at offsets 0..800 (the last one short).
 constexpr char kHost[] = "fault-host";
@@ -44,6 +51,10 @@ constexpr int kLastOffset = 800;
 // The gateway's --upstream_timeout in this suite, and a latency beyond it.
 constexpr char kUpstreamTimeoutFlag[] = "--upstream_timeout=1s";
 constexpr int kSlowerThanUpstreamTimeoutMs = 2500;
+// Watches poll every second and end after 2 s of failed polls.
+const std::vector<std::string> kWatchFlags = {"--watch_min_interval=1s",
+                                              "--watch_default_interval=1s",
+                                              "--watch_max_failure=2s", "--watch_heartbeat=1h"};
 
 // One injected upstream failure and what callers must see.
 struct FaultCase {
@@ -221,6 +232,16 @@ std::string Serialized(const hss::ports::v1::Port& port) {
   return out;
 }
 
+// The outcome of one WatchPorts call that the upstream's faults end.
+struct WatchOutcome {
+  // Messages before the first `synced` one, and after it.
+  int snapshot_messages = 0;
+  int later_messages = 0;
+  // Ports held after the first `synced` message (-1: none came).
+  int synced_ports = -1;
+  grpc::Status status;
+};
+
 // The outcome of one StreamPorts call.
 struct Walk {
   std::vector<std::string> ports;
@@ -234,10 +255,11 @@ class FaultMatrixE2E : public ::testing::TestWithParam<FaultCase> {
  protected:
   static void SetUpTestSuite() {
     // One attempt per page, no breaker: each case sees exactly the fault's answer.
+    std::vector<std::string> args = {"--retry_max_attempts=1", "--breaker_failure_threshold=0",
+                                     kUpstreamTimeoutFlag};
+    args.insert(args.end(), kWatchFlags.begin(), kWatchFlags.end());
     auto env = GatewayEnv::Start(
-        {.sim_args = {absl::StrCat("--hosts=", kHost, ":", kHostPorts)},
-         .gateway_args = {"--retry_max_attempts=1", "--breaker_failure_threshold=0",
-                          kUpstreamTimeoutFlag}});
+        {.sim_args = {absl::StrCat("--hosts=", kHost, ":", kHostPorts)}, .gateway_args = args});
     ASSERT_TRUE(env.ok()) << env.status();
     env_ = env->release();
   }
@@ -284,6 +306,34 @@ class FaultMatrixE2E : public ::testing::TestWithParam<FaultCase> {
       }
     }
     return walk;
+  }
+
+  // Watches kHost until the watch ends. With `fault_offset_after_sync`, the
+  // fault is injected (at that page offset, for every later poll) once the
+  // first poll is synced; otherwise it is in place before the watch starts.
+  static WatchOutcome WatchUntilEnd(absl::Duration timeout,
+                                    std::optional<int> fault_offset_after_sync) {
+    grpc::ClientContext context;
+    GatewayEnv::Prepare(context, timeout);
+    WatchPortsRequest request;
+    request.set_host_id(kHost);
+    auto stub = env_->NewStub();
+    auto reader = stub->WatchPorts(&context, request);
+    WatchOutcome outcome;
+    WatchPortsResponse m;
+    while (reader->Read(&m)) {
+      if (outcome.synced_ports >= 0) {
+        ++outcome.later_messages;
+        continue;
+      }
+      ++outcome.snapshot_messages;
+      if (m.synced()) {
+        outcome.synced_ports = m.total_num();
+        if (fault_offset_after_sync) InjectAt(*fault_offset_after_sync);
+      }
+    }
+    outcome.status = reader->Finish();
+    return outcome;
   }
 
   // Checks `status` against GetParam() ("where" names the call in messages).
@@ -361,6 +411,36 @@ TEST_P(FaultMatrixE2E, StreamPortsMapsTheFaultAndResumesWithEveryPortOnce) {
   }
 }
 
+TEST_P(FaultMatrixE2E, WatchPortsKeepsStateThroughFailedPollsThenEndsWithTheFault) {
+  {
+    SCOPED_TRACE("fault on the first page of the first poll");
+    InjectAt(0);
+    const WatchOutcome first = WatchUntilEnd(GetParam().caller_timeout, std::nullopt);
+    ExpectMapped(first.status, "WatchPorts, first poll");
+    EXPECT_EQ(first.snapshot_messages, 0) << "a snapshot was sent from a failed poll";
+  }
+  // A deadline shorter than one poll ends the watch before any later poll.
+  if (GetParam().caller_timeout < absl::Seconds(5)) return;
+  {
+    SCOPED_TRACE("fault on a middle page of every poll after the first");
+    env_->ClearFaults();
+    // A watcher holds one port per identity (type, laddr, port, container_id).
+    const Walk full = StreamFrom(0, absl::Seconds(20));
+    ASSERT_TRUE(full.status.ok()) << full.status.error_message();
+    std::set<std::tuple<int, std::string, int, std::string>> identities;
+    for (const std::string& bytes : full.ports) {
+      hss::ports::v1::Port port;
+      ASSERT_TRUE(port.ParseFromString(bytes));
+      identities.emplace(port.type(), port.laddr(), port.port(), port.container_id());
+    }
+    const WatchOutcome later = WatchUntilEnd(GetParam().caller_timeout, kMiddleOffset);
+    EXPECT_EQ(later.synced_ports, static_cast<int>(identities.size()));
+    // Failed polls keep the watcher's state: no change, no removal, no reset.
+    EXPECT_EQ(later.later_messages, 0);
+    ExpectMapped(later.status, "WatchPorts, later poll");
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Faults, FaultMatrixE2E, ::testing::ValuesIn(Cases()),
                          [](const auto& param_info) { return param_info.param.name; });
 
@@ -401,6 +481,7 @@ class FaultMatrixUnreachable : public ::testing::Test {
                                    std::vector<std::string> extra_args = {}) {
     std::vector<std::string> args = {"--retry_max_attempts=1", "--breaker_failure_threshold=0",
                                      "--connect_timeout=2s"};
+    args.insert(args.end(), kWatchFlags.begin(), kWatchFlags.end());
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     auto env = GatewayEnv::Start({.gateway_args = args, .endpoint_override = endpoint});
     ASSERT_TRUE(env.ok()) << env.status();
@@ -432,6 +513,23 @@ class FaultMatrixUnreachable : public ::testing::Test {
       ASSERT_TRUE(info.has_value()) << status.error_message();
       EXPECT_EQ(info->reason(), reason);
       EXPECT_EQ(info->metadata().at("resumeOffset"), "600");
+    }
+    {
+      // Unreachable is transient: the first poll is retried until
+      // --watch_max_failure, then the watch ends with the same status.
+      grpc::ClientContext context;
+      GatewayEnv::Prepare(context);
+      WatchPortsRequest request;
+      request.set_host_id(kHost);
+      auto stub = (*env)->NewStub();
+      auto reader = stub->WatchPorts(&context, request);
+      WatchPortsResponse m;
+      EXPECT_FALSE(reader->Read(&m));
+      const grpc::Status status = reader->Finish();
+      EXPECT_EQ(status.error_code(), code) << status.error_message();
+      auto info = Decode(status).error_info;
+      ASSERT_TRUE(info.has_value()) << status.error_message();
+      EXPECT_EQ(info->reason(), reason);
     }
   }
 };

@@ -1,5 +1,5 @@
 // End-to-end upstream chaos: the simulator killed (-9) and restarted in the
-// middle of a walk, an upstream that accepts connections and never answers,
+// middle of a walk and of a watch, an upstream that accepts connections and never answers,
 // and random transient faults over a 100,000-port walk. Whatever happens, a
 // consumer that resumes from `resumeOffset` ends up with every port exactly
 // once, in order, and no call waits longer than its limits.
@@ -13,8 +13,10 @@
 
 #include <functional>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -32,8 +34,11 @@ namespace {
 using hss::ports::v1::ListPortsRequest;
 using hss::ports::v1::ListPortsResponse;
 using hss::ports::v1::Port;
+using hss::ports::v1::PortChange;
 using hss::ports::v1::StreamPortsRequest;
 using hss::ports::v1::StreamPortsResponse;
+using hss::ports::v1::WatchPortsRequest;
+using hss::ports::v1::WatchPortsResponse;
 
 // A loopback socket bound to a free port, listening (the kernel completes
 // handshakes into its backlog) but never accepting nor answering.
@@ -180,6 +185,105 @@ TEST(UpstreamChaosE2E, SimulatorKilledAndRestartedMidWalk) {
   EXPECT_TRUE(restarted);
   ExpectEveryRecordOnceInOrder("chaos", kPorts, ports);
   std::cout << "walk across a kill -9 + restart: " << resumes << " resumes\n";
+}
+
+// Starts the simulator with `argv`, retrying while the port is still held.
+std::optional<ChildProcess> StartSimOnItsPort(const std::vector<std::string>& argv) {
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    auto sim = ChildProcess::Start(argv);
+    if (sim.ok()) return *std::move(sim);
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  return std::nullopt;
+}
+
+using Identity = std::tuple<int, std::string, int, std::string>;
+
+Identity IdentityOf(const Port& p) {
+  return {static_cast<int>(p.type()), p.laddr(), p.port(), p.container_id()};
+}
+
+TEST(UpstreamChaosE2E, SimulatorKilledAndRestartedMidWatch) {
+  const int port = FreePort();
+  ASSERT_GT(port, 0);
+  // 10 pages at 100 ms each: a poll takes about a second, so the kill lands
+  // in one or between two of them.
+  const auto sim_argv = [&](int ports) {
+    return std::vector<std::string>{SimBinary(), absl::StrCat("--listen=127.0.0.1:", port),
+                                    "--auth=none", absl::StrCat("--hosts=chaos:", ports),
+                                    "--latency_ms=100"};
+  };
+  std::optional<ChildProcess> sim = StartSimOnItsPort(sim_argv(2000));
+  ASSERT_TRUE(sim.has_value());
+  auto env = GatewayEnv::Start(
+      {.gateway_args = {"--watch_min_interval=1s", "--watch_default_interval=1s",
+                        "--watch_max_failure=60s", "--watch_heartbeat=1h",
+                        "--retry_initial_backoff=100ms", "--retry_max_backoff=500ms",
+                        "--breaker_failure_threshold=0"},
+       .endpoint_override = absl::StrCat("http://127.0.0.1:", port)});
+  ASSERT_TRUE(env.ok()) << env.status();
+
+  grpc::ClientContext context;
+  GatewayEnv::Prepare(context, absl::Seconds(60));
+  WatchPortsRequest request;
+  request.set_host_id("chaos");
+  auto stub = (*env)->NewStub();
+  auto reader = stub->WatchPorts(&context, request);
+  std::map<Identity, Port> held;
+  int removed = 0, resets = 0;
+  // Reads and applies messages up to the next `synced` one.
+  const auto read_synced = [&] {
+    WatchPortsResponse m;
+    while (reader->Read(&m)) {
+      if (m.reset()) {
+        ++resets;
+        held.clear();
+      }
+      for (const PortChange& c : m.changes()) {
+        if (c.kind() == PortChange::KIND_REMOVED) {
+          ++removed;
+          held.erase(IdentityOf(c.port()));
+        } else {
+          held[IdentityOf(c.port())] = c.port();
+        }
+      }
+      EXPECT_EQ(m.total_num(), static_cast<int>(held.size()));
+      if (m.synced()) return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(read_synced());
+  ASSERT_FALSE(held.empty());
+  const size_t before = held.size();
+
+  // Down for about three polls, killed 1.5 s after the snapshot; back with
+  // 100 more ports (the generated records do not depend on the count).
+  absl::SleepFor(absl::Milliseconds(1500));
+  ASSERT_TRUE(sim->Stop(SIGKILL, absl::Seconds(5)).ok());
+  sim.reset();
+  absl::SleepFor(absl::Seconds(3));
+  std::optional<ChildProcess> restarted = StartSimOnItsPort(sim_argv(2100));
+  ASSERT_TRUE(restarted.has_value()) << "the simulator did not restart on port " << port;
+
+  // The watch lived through it: the next poll brings the new ports, nothing
+  // was reported removed, no reset, and the watcher holds what a walk sees.
+  ASSERT_TRUE(read_synced()) << reader->Finish().error_message();
+  EXPECT_EQ(resets, 1);  // the snapshot's
+  EXPECT_EQ(removed, 0);
+  EXPECT_GT(held.size(), before);
+  std::vector<Port> walked;
+  int resume_offset = -1;
+  ASSERT_TRUE(StreamOnce(**env, "chaos", 0, walked, resume_offset).ok());
+  std::map<Identity, Port> expected;
+  for (const Port& p : walked) expected[IdentityOf(p)] = p;
+  ASSERT_EQ(held.size(), expected.size());
+  for (const auto& [identity, p] : expected) {
+    auto it = held.find(identity);
+    ASSERT_NE(it, held.end()) << "port " << p.port() << " missing from the watcher";
+    EXPECT_EQ(it->second.SerializeAsString(), p.SerializeAsString());
+  }
+  context.TryCancel();
+  (void)reader->Finish();
 }
 
 TEST(UpstreamChaosE2E, UpstreamThatAcceptsAndNeverAnswers) {

@@ -3,7 +3,7 @@
 # each for a bounded time on a temporary copy of its committed seed corpus
 # (tests/fuzz/corpus/<target>/), so the committed corpus never grows.
 #
-#   tests/fuzz/run.sh [seconds_per_target]     (default 30; 7 targets)
+#   tests/fuzz/run.sh [seconds_per_target]     (default 30; 8 targets)
 #
 # Fails (exit 1) if a target crashes, leaks, times out on one input, or prints
 # any sanitizer report; the offending input is kept in the printed folder.
@@ -17,7 +17,7 @@ fi
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "${root}"
 targets=(port_json_mapper_fuzz upstream_error_fuzz upstream_query_fuzz aksk_roundtrip_fuzz
-  credentials_file_fuzz request_parser_fuzz authz_policy_fuzz)
+  credentials_file_fuzz request_parser_fuzz authz_policy_fuzz watch_diff_fuzz)
 
 export CCACHE_BASEDIR="${root}" CCACHE_NOHASHDIR=1
 cmake --preset fuzz >/dev/null
