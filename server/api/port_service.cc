@@ -21,6 +21,7 @@
 #include "server/runtime/metrics_recorder.h"
 #include "server/runtime/status_details.h"
 #include "server/runtime/trace_context.h"
+#include "server/watch/watch_message.h"
 
 namespace hss::gateway {
 namespace {
@@ -53,6 +54,17 @@ void SerializeTo(const Message& message, grpc::ByteBuffer& out) {
   bool own_buffer = false;
   // Serializing an in-memory message into a fresh buffer does not fail.
   (void)grpc::SerializationTraits<Message>::Serialize(message, &out, &own_buffer);
+}
+
+// A buffer holding `message`'s serialized bytes without copying them (every
+// watcher of a poller writes the same bytes); the slice keeps the message
+// alive until gRPC is done with it.
+grpc::ByteBuffer SharedBytes(SharedWatchMessage message) {
+  auto* keep = new SharedWatchMessage(std::move(message));
+  grpc::Slice slice(
+      const_cast<char*>((*keep)->bytes.data()), (*keep)->bytes.size(),
+      [](void* p) { delete static_cast<SharedWatchMessage*>(p); }, keep);
+  return grpc::ByteBuffer(&slice, 1);
 }
 
 CallContext MakeCallContext(const PortServiceOptions& options,
@@ -700,9 +712,9 @@ class WatchPortsReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer
     absl::MutexLock lock(&mu_);
     if (finished_ || writing_ || watcher_ == nullptr) return;
     PortPoller::Next next = watcher_->Next();
-    if (next.message.has_value()) {
-      changes_ += next.message->changes_size();
-      SerializeTo(*next.message, current_);
+    if (next.message != nullptr) {
+      changes_ += next.message->response.changes_size();
+      current_ = SharedBytes(std::move(next.message));
       writing_ = true;
       Metrics().RpcMsgSent(RpcMethod::kWatchPorts);
       StartWrite(&current_);

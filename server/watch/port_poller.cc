@@ -118,13 +118,16 @@ PortPoller::Next PortPoller::NextFor(uint64_t id) {
   if (it == watchers_.end()) return next;
   Slot& slot = it->second;
   if (slot.queue.needs_reset() && state_.has_value() && !end_.has_value()) {
-    BatchOptions batch{options_.max_changes_per_message,
-                       static_cast<int>(absl::ToInt64Seconds(interval_))};
-    slot.queue.PutSnapshot(SnapshotMessages(*state_, batch));
+    if (snapshot_.empty()) {
+      BatchOptions batch{options_.max_changes_per_message,
+                         static_cast<int>(absl::ToInt64Seconds(interval_))};
+      snapshot_ = ShareMessages(SnapshotMessages(*state_, batch));
+    }
+    slot.queue.PutSnapshot(snapshot_);
     slot.last_sent = scheduler_->Now();
   }
   next.message = slot.queue.Pop();
-  if (!next.message.has_value() && end_.has_value()) next.end = end_;
+  if (next.message == nullptr && end_.has_value()) next.end = end_;
   return next;
 }
 
@@ -243,6 +246,7 @@ void PortPoller::OnPollDone(absl::Status status) {
                             static_cast<size_t>(*walk_total_) == rows_.size();
       PolledPorts polled = CollectPorts(rows_);
       rows_.clear();
+      snapshot_.clear();  // the state or the interval may change
       const BatchOptions batch{options_.max_changes_per_message,
                                static_cast<int>(absl::ToInt64Seconds(interval_))};
       if (!state_.has_value()) {
@@ -255,8 +259,9 @@ void PortPoller::OnPollDone(absl::Status status) {
         ApplyChanges(changes, *state_);
         stats_.changes += static_cast<long long>(changes.size());
         changed = static_cast<long long>(changes.size());
-        std::vector<WatchPortsResponse> messages;
-        if (!changes.empty()) messages = ChangeMessages(changes, held_before, batch);
+        std::vector<SharedWatchMessage> messages;
+        if (!changes.empty()) messages = ShareMessages(ChangeMessages(changes, held_before, batch));
+        SharedWatchMessage heartbeat;
         for (auto& [id, slot] : watchers_) {
           if (slot.queue.needs_reset()) {
             notifies.push_back(slot.notify);
@@ -265,7 +270,11 @@ void PortPoller::OnPollDone(absl::Status status) {
           if (!messages.empty()) {
             slot.queue.Push(messages);
           } else if (now - slot.last_sent >= options_.heartbeat) {
-            slot.queue.Push({HeartbeatMessage(static_cast<int>(state_->size()), batch)});
+            if (heartbeat == nullptr) {
+              heartbeat = ShareMessages({HeartbeatMessage(static_cast<int>(state_->size()), batch)})
+                              .front();
+            }
+            slot.queue.Push({heartbeat});
           } else {
             continue;
           }

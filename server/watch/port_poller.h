@@ -18,6 +18,7 @@
 #include "server/runtime/call_context.h"
 #include "server/runtime/scheduler.h"
 #include "server/watch/port_identity.h"
+#include "server/watch/watch_message.h"
 #include "server/watch/watch_options.h"
 #include "server/watch/watcher_queue.h"
 
@@ -49,8 +50,8 @@ class PortPoller : public std::enable_shared_from_this<PortPoller> {
  public:
   // What a watcher's stream writes next.
   struct Next {
-    // A message to write, if one is ready.
-    std::optional<hss::ports::v1::WatchPortsResponse> message;
+    // A message to write, if one is ready (else null).
+    SharedWatchMessage message;
     // Set when the watch is over (after max_failure): end it with this.
     std::optional<absl::Status> end;
   };
@@ -151,6 +152,9 @@ class PortPoller : public std::enable_shared_from_this<PortPoller> {
   // The ports of the last completed poll (with removals withheld by
   // incomplete polls), once there is one.
   std::optional<PortSet> state_ ABSL_GUARDED_BY(mu_);
+  // state_'s snapshot messages, built once for every watcher that needs one
+  // until the next completed poll (empty: not built yet).
+  std::vector<SharedWatchMessage> snapshot_ ABSL_GUARDED_BY(mu_);
   // First failure of the current run of failed polls.
   std::optional<absl::Time> failing_since_ ABSL_GUARDED_BY(mu_);
   int consecutive_failures_ ABSL_GUARDED_BY(mu_) = 0;

@@ -89,6 +89,8 @@ class HostStub : public HssStub {
 struct TestWatcher {
   std::unique_ptr<Watcher> watcher;
   std::vector<WatchPortsResponse> got;
+  // The same messages, as shared with other watchers.
+  std::vector<SharedWatchMessage> shared;
   std::optional<absl::Status> end;
   int notified = 0;
 
@@ -97,7 +99,8 @@ struct TestWatcher {
       PortPoller::Next next = watcher->Next();
       if (next.end) end = next.end;
       if (!next.message) return;
-      got.push_back(*std::move(next.message));
+      got.push_back(next.message->response);
+      shared.push_back(next.message);
     }
   }
 };
@@ -189,6 +192,11 @@ TEST_F(PortPollerTest, ManyWatchersShareOnePollAndLateJoinerCostsNothing) {
   ASSERT_EQ(late->got.size(), 1u);
   EXPECT_TRUE(late->got[0].reset());
   EXPECT_EQ(late->got[0].changes_size(), 25);
+  // Watchers share one copy of each message: the snapshot is built once.
+  auto later = Join();
+  later->Drain();
+  ASSERT_EQ(later->shared.size(), 1u);
+  EXPECT_EQ(later->shared[0], late->shared[0]);
 }
 
 TEST_F(PortPollerTest, LastWatcherLeavingStopsPolling) {

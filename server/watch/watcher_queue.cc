@@ -5,11 +5,9 @@
 
 namespace hss::gateway {
 
-using hss::ports::v1::WatchPortsResponse;
-
 WatcherQueue::WatcherQueue(size_t max_pending) : max_pending_(std::max<size_t>(1, max_pending)) {}
 
-void WatcherQueue::Push(std::vector<WatchPortsResponse> messages) {
+void WatcherQueue::Push(const std::vector<SharedWatchMessage>& messages) {
   if (needs_reset_ || messages.empty()) return;
   if (pending() + messages.size() > max_pending_) {
     messages_.clear();
@@ -18,19 +16,19 @@ void WatcherQueue::Push(std::vector<WatchPortsResponse> messages) {
     ++overflows_;
     return;
   }
-  for (WatchPortsResponse& message : messages) messages_.push_back(std::move(message));
+  messages_.insert(messages_.end(), messages.begin(), messages.end());
 }
 
-void WatcherQueue::PutSnapshot(std::vector<WatchPortsResponse> messages) {
+void WatcherQueue::PutSnapshot(const std::vector<SharedWatchMessage>& messages) {
   messages_.clear();
   snapshot_left_ = messages.size();
-  for (WatchPortsResponse& message : messages) messages_.push_back(std::move(message));
+  messages_.assign(messages.begin(), messages.end());
   needs_reset_ = false;
 }
 
-std::optional<WatchPortsResponse> WatcherQueue::Pop() {
-  if (messages_.empty()) return std::nullopt;
-  WatchPortsResponse message = std::move(messages_.front());
+SharedWatchMessage WatcherQueue::Pop() {
+  if (messages_.empty()) return nullptr;
+  SharedWatchMessage message = std::move(messages_.front());
   messages_.pop_front();
   if (snapshot_left_ > 0) --snapshot_left_;
   return message;

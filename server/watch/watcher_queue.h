@@ -3,10 +3,9 @@
 
 #include <cstddef>
 #include <deque>
-#include <optional>
 #include <vector>
 
-#include "hss/ports/v1/ports.pb.h"
+#include "server/watch/watch_message.h"
 
 namespace hss::gateway {
 
@@ -25,16 +24,16 @@ class WatcherQueue {
 
   // Queues one poll's messages, or (when they do not fit) drops everything and
   // turns needs_reset() on. Ignored while a reset is needed.
-  void Push(std::vector<hss::ports::v1::WatchPortsResponse> messages);
+  void Push(const std::vector<SharedWatchMessage>& messages);
 
   // True when the next messages must be a snapshot (PutSnapshot).
   bool needs_reset() const { return needs_reset_; }
 
   // Queues a snapshot (in place of anything queued) and clears needs_reset().
-  void PutSnapshot(std::vector<hss::ports::v1::WatchPortsResponse> messages);
+  void PutSnapshot(const std::vector<SharedWatchMessage>& messages);
 
-  // Takes the next message, if one is queued.
-  std::optional<hss::ports::v1::WatchPortsResponse> Pop();
+  // Takes the next message; null when none is queued.
+  SharedWatchMessage Pop();
 
   // True when nothing is queued.
   bool empty() const { return messages_.empty(); }
@@ -47,7 +46,7 @@ class WatcherQueue {
 
  private:
   const size_t max_pending_;
-  std::deque<hss::ports::v1::WatchPortsResponse> messages_;
+  std::deque<SharedWatchMessage> messages_;
   // The first snapshot_left_ messages are a snapshot's.
   size_t snapshot_left_ = 0;
   bool needs_reset_ = true;

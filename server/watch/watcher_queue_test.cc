@@ -7,10 +7,10 @@ namespace {
 
 using hss::ports::v1::WatchPortsResponse;
 
-WatchPortsResponse Message(int total) {
+SharedWatchMessage Message(int total) {
   WatchPortsResponse message;
   message.set_total_num(total);
-  return message;
+  return ShareMessages({message}).front();
 }
 
 TEST(WatcherQueueTest, NewQueueNeedsASnapshotFirst) {
@@ -22,10 +22,10 @@ TEST(WatcherQueueTest, NewQueueNeedsASnapshotFirst) {
   EXPECT_FALSE(queue.needs_reset());
   queue.Push({Message(21)});
   EXPECT_EQ(queue.pending(), 1u);
-  EXPECT_EQ(queue.Pop()->total_num(), 10);
-  EXPECT_EQ(queue.Pop()->total_num(), 20);
-  EXPECT_EQ(queue.Pop()->total_num(), 21);
-  EXPECT_FALSE(queue.Pop().has_value());
+  EXPECT_EQ(queue.Pop()->response.total_num(), 10);
+  EXPECT_EQ(queue.Pop()->response.total_num(), 20);
+  EXPECT_EQ(queue.Pop()->response.total_num(), 21);
+  EXPECT_EQ(queue.Pop(), nullptr);
 }
 
 TEST(WatcherQueueTest, OverflowDropsEverythingAndAsksForAReset) {
@@ -41,7 +41,7 @@ TEST(WatcherQueueTest, OverflowDropsEverythingAndAsksForAReset) {
   for (int i = 0; i < 1000; ++i) queue.Push({Message(i)});
   EXPECT_TRUE(queue.empty());
   queue.PutSnapshot({Message(99)});
-  EXPECT_EQ(queue.Pop()->total_num(), 99);
+  EXPECT_EQ(queue.Pop()->response.total_num(), 99);
 }
 
 TEST(WatcherQueueTest, SnapshotMessagesDoNotCountAgainstTheBound) {
