@@ -5,6 +5,7 @@
 #include "google/rpc/status.pb.h"
 #include "rapidjson/document.h"
 #include "server/api/call_log.h"
+#include "server/api/call_setup.h"
 #include "server/api/grpc_status.h"
 #include "server/api/port_service.h"
 #include "server/runtime/status_details.h"

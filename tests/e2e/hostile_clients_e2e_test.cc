@@ -18,6 +18,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -463,7 +464,8 @@ TEST_F(HostileClientsE2E, RequestsThatDoNotParseGetInvalidArgumentNamingTheProbl
   for (const Bad& b : bad) {
     SCOPED_TRACE(b.name);
     for (const std::string method :
-         {"/hss.ports.v1.PortService/ListPorts", "/hss.ports.v1.PortService/StreamPorts"}) {
+         {"/hss.ports.v1.PortService/ListPorts", "/hss.ports.v1.PortService/StreamPorts",
+          "/hss.ports.v1.PortService/WatchPorts"}) {
       SCOPED_TRACE(method);
       grpc::Status status;
       if (absl::EndsWith(method, "ListPorts")) {
@@ -479,6 +481,21 @@ TEST_F(HostileClientsE2E, RequestsThatDoNotParseGetInvalidArgumentNamingTheProbl
       ASSERT_EQ(details.bad_request->field_violations_size(), 1);
       EXPECT_EQ(details.bad_request->field_violations(0).field(), b.field);
     }
+  }
+  // Each refusal is one call log line naming its method (the log is written
+  // asynchronously: wait for it a little).
+  for (const char* method : {"ListPorts", "StreamPorts", "WatchPorts"}) {
+    SCOPED_TRACE(method);
+    const std::string wanted = absl::StrCat(R"("method":")", method, R"(")");
+    int lines = 0;
+    for (int attempt = 0; attempt < 50 && lines < static_cast<int>(bad.size()); ++attempt) {
+      if (attempt > 0) absl::SleepFor(absl::Milliseconds(100));
+      lines = 0;
+      for (absl::string_view line : absl::StrSplit(env_->gateway().ReadStderr(), '\n')) {
+        if (absl::StrContains(line, wanted) && absl::StrContains(line, "INVALID_REQUEST")) ++lines;
+      }
+    }
+    EXPECT_GE(lines, static_cast<int>(bad.size()));
   }
   // No unstructured protobuf line per bad request (a log an attacker could flood).
   EXPECT_FALSE(absl::StrContains(env_->gateway().ReadStderr(), "libprotobuf"));
