@@ -159,7 +159,7 @@ int Main() {
       {.sim_args = {absl::StrCat("--hosts=", kWalkHost, ":", kWalkPorts), "--default_ports=300",
                     "--latency_ms=2"},
        .gateway_args = {"--retry_initial_backoff=20ms", "--breaker_failure_threshold=0",
-                        "--log_calls=false"}});
+                        "--log_calls=false", "--upstream_idle_timeout=5s"}});
   if (!env.ok()) {
     std::fprintf(stderr, "%s\n", env.status().ToString().c_str());
     return 1;
@@ -172,7 +172,7 @@ int Main() {
                      R"(,"reset_connection":true}])"));
   }
   const pid_t gateway = (*env)->gateway().pid();
-  // Baseline: the gateway idle, after one call warmed it.
+  // Cold baseline: the gateway idle, after one call.
   {
     grpc::ClientContext context;
     testing::GatewayEnv::Prepare(context);
@@ -180,6 +180,21 @@ int Main() {
     request.set_host_id("soak-0");
     ListPortsResponse response;
     (void)(*env)->NewStub()->ListPorts(&context, request, &response);
+  }
+  const int cold_fds = Fds(gateway), cold_threads = Threads(gateway);
+  // Warm baseline: after a 3 s burst of the same load, once idle again. gRPC
+  // starts its executor and timer threads on first concurrent use and keeps
+  // them (a fixed number, not one per call); the burst brings them up, and the
+  // upstream connections close again after --upstream_idle_timeout.
+  {
+    Counters burst;
+    const absl::Time burst_end = absl::Now() + absl::Seconds(3);
+    std::vector<std::thread> warmers;
+    for (int i = 0; i < absl::GetFlag(FLAGS_clients); ++i) {
+      warmers.emplace_back([&, i] { Client(**env, 500 + i, burst_end, burst); });
+    }
+    for (auto& warmer : warmers) warmer.join();
+    absl::SleepFor(absl::Seconds(7));
   }
   const int base_fds = Fds(gateway), base_threads = Threads(gateway);
   const long base_rss = RssKib(gateway) / 1024;
@@ -211,8 +226,14 @@ int Main() {
     csv.flush();
   }
   for (auto& client : clients) client.join();
-  // Idle again: connections to the upstream may linger until their idle timeout.
-  absl::SleepFor(absl::Seconds(5));
+  // Idle again: the upstream connections close after --upstream_idle_timeout
+  // (5 s here) and gRPC's thread pool shrinks; wait up to 60 s for both.
+  const absl::Time idle_start = absl::Now();
+  while (absl::Now() < idle_start + absl::Seconds(60) &&
+         (Fds(gateway) > base_fds || Threads(gateway) > base_threads)) {
+    absl::SleepFor(absl::Milliseconds(250));
+  }
+  const double settle_seconds = absl::ToDoubleSeconds(absl::Now() - idle_start);
   const int end_fds = Fds(gateway), end_threads = Threads(gateway);
   const long end_rss = RssKib(gateway) / 1024;
   const double variation = rss_min > 0 ? 100.0 * (rss_max - rss_min) / rss_min : 0;
@@ -227,8 +248,13 @@ int Main() {
               counters.walks_ok.load(), counters.walks_bad.load());
   std::printf("RSS MiB: baseline %ld, after warm-up min %ld max %ld (variation %.1f%%), end %ld\n",
               base_rss, rss_min, rss_max, variation, end_rss);
-  std::printf("fds: baseline %d, peak %ld, end %d; threads: baseline %d, peak %ld, end %d\n",
-              base_fds, peak_fds, end_fds, base_threads, peak_threads, end_threads);
+  std::printf(
+      "fds: cold %d, baseline %d, peak %ld, end %d; threads: cold %d, baseline %d, peak %ld, "
+      "end %d (baseline: idle after a 3 s burst; end read %.1f s after the load stopped)\n",
+      cold_fds, base_fds, peak_fds, end_fds, cold_threads, base_threads, peak_threads, end_threads,
+      settle_seconds);
+  std::printf("fds and threads back to the baseline: %s\n",
+              end_fds <= base_fds && end_threads <= base_threads ? "yes" : "NO");
   std::printf("samples: %s\n", absl::GetFlag(FLAGS_csv).c_str());
   const bool alive = !(*env)->gateway().ExitedEarly().has_value();
   std::printf("gateway %s\n", alive ? "alive" : "EXITED");

@@ -43,6 +43,8 @@ ABSL_FLAG(int64_t, max_response_bytes, 8 * 1024 * 1024,
           "largest upstream response body accepted; larger → RESOURCE_EXHAUSTED");
 ABSL_FLAG(int32_t, max_upstream_connections, 64, "open connections to the upstream host at most");
 ABSL_FLAG(absl::Duration, connect_timeout, absl::Seconds(10), "upstream connection set-up limit");
+ABSL_FLAG(absl::Duration, upstream_idle_timeout, absl::Seconds(60),
+          "close every kept-alive upstream connection once no request has run for this long");
 ABSL_FLAG(std::string, ca_file, "", "PEM file of CAs trusted for the upstream (default: system)");
 ABSL_FLAG(bool, insecure_skip_tls_verify, false,
           "DANGEROUS: do not verify the upstream's TLS certificate (test endpoints only)");
@@ -319,6 +321,10 @@ absl::StatusOr<GatewayOptions> GatewayOptionsFromFlags(EnvLookup env) {
   if (connections < 1) return absl::InvalidArgumentError("--max_upstream_connections must be ≥ 1");
   o.transport.max_host_connections = connections;
   o.transport.connect_timeout = absl::GetFlag(FLAGS_connect_timeout);
+  o.transport.idle_connection_timeout = absl::GetFlag(FLAGS_upstream_idle_timeout);
+  if (o.transport.idle_connection_timeout < absl::Seconds(1)) {
+    return absl::InvalidArgumentError("--upstream_idle_timeout must be at least 1s");
+  }
   o.transport.ca_file = absl::GetFlag(FLAGS_ca_file);
   o.transport.insecure_skip_tls_verify = absl::GetFlag(FLAGS_insecure_skip_tls_verify);
   o.transport.proxy = absl::GetFlag(FLAGS_proxy);

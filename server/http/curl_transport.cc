@@ -1,6 +1,11 @@
 #include "server/http/curl_transport.h"
 
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -80,20 +85,35 @@ absl::StatusOr<std::unique_ptr<CurlTransport>> CurlTransport::Create(CurlTranspo
     return absl::InternalError(
         absl::StrCat("curl_global_init failed: ", curl_easy_strerror(global_init)));
   }
-  CURLM* multi = curl_multi_init();
+  CURLM* multi = NewMulti(options);
   if (multi == nullptr) return absl::InternalError("curl_multi_init failed");
-  curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options.max_host_connections);
-  curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, options.max_host_connections * 2);
-  return std::unique_ptr<CurlTransport>(new CurlTransport(std::move(options), multi));
+  const int wakeup_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wakeup_fd < 0) {
+    curl_multi_cleanup(multi);
+    return absl::InternalError("eventfd failed");
+  }
+  return std::unique_ptr<CurlTransport>(new CurlTransport(std::move(options), multi, wakeup_fd));
 }
 
-CurlTransport::CurlTransport(CurlTransportOptions options, CURLM* multi)
-    : options_(std::move(options)), multi_(multi), loop_([this] { Loop(); }) {}
+CURLM* CurlTransport::NewMulti(const CurlTransportOptions& options) {
+  CURLM* multi = curl_multi_init();
+  if (multi == nullptr) return nullptr;
+  curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options.max_host_connections);
+  curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, options.max_host_connections * 2);
+  return multi;
+}
+
+CurlTransport::CurlTransport(CurlTransportOptions options, CURLM* multi, int wakeup_fd)
+    : options_(std::move(options)),
+      wakeup_fd_(wakeup_fd),
+      multi_(multi),
+      loop_([this] { Loop(); }) {}
 
 CurlTransport::~CurlTransport() {
   Shutdown();
   for (CURL* handle : idle_handles_) curl_easy_cleanup(handle);
   curl_multi_cleanup(multi_);
+  close(wakeup_fd_);
 }
 
 void CurlTransport::Shutdown() {
@@ -101,8 +121,14 @@ void CurlTransport::Shutdown() {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  curl_multi_wakeup(multi_);
+  Wake();
   if (loop_.joinable()) loop_.join();
+}
+
+void CurlTransport::Wake() {
+  const std::uint64_t one = 1;
+  // Fails only when the counter is saturated, and then the loop wakes anyway.
+  (void)!write(wakeup_fd_, &one, sizeof(one));
 }
 
 HttpRequestId CurlTransport::Start(HttpRequest request, HttpCallback done) {
@@ -126,7 +152,7 @@ HttpRequestId CurlTransport::Start(HttpRequest request, HttpCallback done) {
                                         kReasonGatewayShuttingDown));
     return 0;
   }
-  curl_multi_wakeup(multi_);
+  Wake();
   return id;
 }
 
@@ -136,7 +162,7 @@ void CurlTransport::Cancel(HttpRequestId id) {
     absl::MutexLock lock(&mu_);
     cancel_requests_.push_back(id);
   }
-  curl_multi_wakeup(multi_);
+  Wake();
 }
 
 std::size_t CurlTransport::in_flight() const {
@@ -147,6 +173,7 @@ std::size_t CurlTransport::in_flight() const {
 void CurlTransport::Loop() {
   std::deque<std::unique_ptr<Transfer>> pending;
   std::vector<HttpRequestId> cancels;
+  absl::Time idle_since = absl::Now();
   for (;;) {
     bool stopping;
     {
@@ -155,13 +182,35 @@ void CurlTransport::Loop() {
       pending.swap(pending_);
       cancels.swap(cancel_requests_);
     }
+    const bool started = !pending.empty();
     AddPending(pending);
     CancelRequested(cancels);
     if (stopping) break;
     int running = 0;
     curl_multi_perform(multi_, &running);
     DrainCompleted();
-    curl_multi_poll(multi_, nullptr, 0, /*timeout_ms=*/1000, nullptr);
+    int timeout_ms = 1000;
+    if (started || !active_.empty()) {
+      connections_may_be_open_ = true;
+      idle_since = absl::InfiniteFuture();
+    }
+    if (active_.empty() && connections_may_be_open_) {
+      const absl::Time now = absl::Now();
+      if (idle_since == absl::InfiniteFuture()) idle_since = now;
+      const absl::Duration left = idle_since + options_.idle_connection_timeout - now;
+      if (left <= absl::ZeroDuration()) {
+        CloseIdleConnections();
+      } else {
+        timeout_ms = static_cast<int>(
+            std::clamp<std::int64_t>(absl::ToInt64Milliseconds(left) + 1, 1, timeout_ms));
+      }
+    }
+    curl_waitfd wakeup = {wakeup_fd_, CURL_WAIT_POLLIN, 0};
+    curl_multi_poll(multi_, &wakeup, 1, timeout_ms, nullptr);
+    if (wakeup.revents != 0) {
+      std::uint64_t count = 0;
+      (void)!read(wakeup_fd_, &count, sizeof(count));
+    }
   }
   // Shutdown: fail whatever is still active.
   std::vector<HttpRequestId> remaining;
@@ -172,6 +221,15 @@ void CurlTransport::Loop() {
     node.mapped()->cancelled = true;
     Complete(std::move(node.mapped()), CURLE_ABORTED_BY_CALLBACK);
   }
+}
+
+void CurlTransport::CloseIdleConnections() {
+  CURLM* fresh = NewMulti(options_);
+  if (fresh == nullptr) return;  // Out of memory: keep the connections, try later.
+  // No easy handle is attached, so this only closes the cached connections.
+  curl_multi_cleanup(multi_);
+  multi_ = fresh;
+  connections_may_be_open_ = false;
 }
 
 void CurlTransport::AddPending(std::deque<std::unique_ptr<Transfer>>& pending) {
@@ -269,6 +327,9 @@ void CurlTransport::ConfigureHandle(Transfer& t) {
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(
+      h, CURLOPT_MAXAGE_CONN,
+      std::max<long>(1, static_cast<long>(absl::ToInt64Seconds(options_.idle_connection_timeout))));
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t.error);

@@ -28,6 +28,11 @@ struct CurlTransportOptions {
   absl::Duration connect_timeout = absl::Seconds(10);
   // Open connections per upstream host; further transfers queue inside curl.
   long max_host_connections = 64;
+  // Once no transfer has run for this long, every kept-alive connection is
+  // closed (libcurl alone closes an aged connection only when a later transfer
+  // starts, so an idle gateway would hold them for ever). Also the longest a
+  // connection may sit idle and still be reused.
+  absl::Duration idle_connection_timeout = absl::Seconds(60);
   // PEM bundle of trusted CAs; empty means the system default.
   std::string ca_file;
   // Disables TLS peer and host verification. Dangerous; for test endpoints only.
@@ -39,8 +44,9 @@ struct CurlTransportOptions {
 };
 
 // HttpTransport on libcurl's multi interface, driven by one event-loop thread
-// (curl_multi_poll + curl_multi_wakeup). Easy handles are pooled and
-// connections are kept alive and reused. Callbacks run on the loop thread.
+// (curl_multi_poll, woken through an eventfd). Easy handles are pooled and
+// connections are kept alive and reused until the transport has been idle for
+// idle_connection_timeout. Callbacks run on the loop thread.
 class CurlTransport final : public HttpTransport {
  public:
   // Starts the event loop. Fails if libcurl cannot be initialised.
@@ -69,8 +75,14 @@ class CurlTransport final : public HttpTransport {
  private:
   struct Transfer;
 
-  CurlTransport(CurlTransportOptions options, CURLM* multi);
+  CurlTransport(CurlTransportOptions options, CURLM* multi, int wakeup_fd);
+  // A multi handle with the options' connection limits, or null.
+  static CURLM* NewMulti(const CurlTransportOptions& options);
+  // Wakes the loop from any thread.
+  void Wake();
   void Loop();
+  // Closes every idle connection: replaces the multi handle (no transfer runs).
+  void CloseIdleConnections();
   void AddPending(std::deque<std::unique_ptr<Transfer>>& pending);
   void CancelRequested(std::vector<HttpRequestId>& ids);
   void DrainCompleted();
@@ -80,7 +92,8 @@ class CurlTransport final : public HttpTransport {
   void ReleaseHandle(CURL* handle);
 
   const CurlTransportOptions options_;
-  CURLM* const multi_;
+  // The loop's wakeup (an eventfd), written by Start(), Cancel() and Shutdown().
+  const int wakeup_fd_;
 
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
@@ -89,7 +102,10 @@ class CurlTransport final : public HttpTransport {
   std::vector<HttpRequestId> cancel_requests_ ABSL_GUARDED_BY(mu_);
   std::size_t in_flight_ ABSL_GUARDED_BY(mu_) = 0;
 
-  // Owned by the loop thread only.
+  // Owned by the loop thread only (and by the destructor once it has stopped).
+  CURLM* multi_;
+  // A transfer ran since the connections were last closed.
+  bool connections_may_be_open_ = false;
   absl::flat_hash_map<HttpRequestId, std::unique_ptr<Transfer>> active_;
   std::vector<CURL*> idle_handles_;
 

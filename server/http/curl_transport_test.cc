@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -109,6 +110,16 @@ class CurlTransportTest : public ::testing::Test {
     return *out;
   }
 
+  // Descriptors this process has open (the transport's and the server's).
+  static int OpenFds() {
+    int n = 0;
+    for ([[maybe_unused]] const auto& entry :
+         std::filesystem::directory_iterator("/proc/self/fd")) {
+      ++n;
+    }
+    return n;
+  }
+
   // Bound of every wait: long enough never to be reached by a working
   // transport, even under sanitizers on a loaded machine.
   static constexpr absl::Duration kNoAnswer = absl::Seconds(60);
@@ -150,6 +161,26 @@ TEST_F(CurlTransportTest, ReusesKeepAliveConnections) {
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(Get("/ok").ok());
   std::lock_guard<std::mutex> lock(mu_);
   EXPECT_EQ(remote_ports_.size(), 1u);
+}
+
+TEST_F(CurlTransportTest, ClosesKeptAliveConnectionsOnceIdle) {
+  CurlTransportOptions options;
+  options.idle_connection_timeout = absl::Milliseconds(200);
+  transport_ = *CurlTransport::Create(options);
+  const int fds_before = OpenFds();
+  ASSERT_TRUE(Get("/ok").ok());
+  ASSERT_TRUE(Get("/ok").ok());  // Within the timeout: the same connection.
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    EXPECT_EQ(remote_ports_.size(), 1u);
+  }
+  // The connection's socket (and the server's side of it) closes once idle.
+  const absl::Time give_up = absl::Now() + kNoAnswer;
+  while (OpenFds() > fds_before && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(20));
+  EXPECT_EQ(OpenFds(), fds_before);
+  ASSERT_TRUE(Get("/ok").ok());  // And the next request opens a new one.
+  std::lock_guard<std::mutex> lock(mu_);
+  EXPECT_EQ(remote_ports_.size(), 2u);
 }
 
 TEST_F(CurlTransportTest, ManyConcurrentRequestsAllComplete) {
