@@ -15,6 +15,8 @@ packages=(
   openssl  # the CLI: tls_e2e_test makes its CA and certificates with it
   prometheus-cpp-dev  # metrics: prometheus-cpp's core and pull exposer
   prometheus  # the server: metrics_e2e_test scrapes the gateway with it
+  libhiredis-dev  # --shared_state=redis://: the async Redis client
+  redis-server  # the server: the shared-state tests start it on loopback
   # The libFuzzer targets (tests/fuzz/run.sh, the fuzz preset).
   clang libclang-rt-14-dev
 )
