@@ -228,11 +228,10 @@ void RedisClient::SendHandshake() {
   if (!options_.password.empty()) commands.push_back({"AUTH", options_.password});
   if (options_.endpoint.db != 0) commands.push_back({"SELECT", absl::StrCat(options_.endpoint.db)});
   for (const auto& command : options_.on_connect) commands.push_back(command);
+  // The kernel accepts a connection for a Redis that is stopped or hung: only
+  // an answer proves that Redis itself is there.
+  commands.push_back({"PING"});
   handshake_left_ = static_cast<int>(commands.size());
-  if (handshake_left_ == 0) {
-    SetReady(true);
-    return;
-  }
   for (const auto& command : commands) {
     auto pending = std::make_unique<Pending>();
     pending->handshake = true;

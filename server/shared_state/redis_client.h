@@ -28,7 +28,7 @@ struct RedisClientOptions {
   // A command not answered within this fails with UNAVAILABLE (its caller then
   // decides without Redis); the late answer is dropped.
   absl::Duration command_timeout = absl::Milliseconds(50);
-  // Connect + AUTH + SELECT + `on_connect` must finish within this.
+  // Connect + AUTH + SELECT + `on_connect` + PING must finish within this.
   absl::Duration connect_timeout = absl::Milliseconds(500);
   // Commands sent and not answered yet, at most; more fail at once.
   int max_in_flight = 1024;
