@@ -172,7 +172,23 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
   auto rest = std::make_shared<RestHssStub>(std::move(stub_options), http, setup->credentials);
   auto metrics = std::make_shared<UpstreamMetrics>();
   const ProtectionOptions& protection = options.protection;
-  auto stub = MakeProtectedStub(rest, protection, scheduler, metrics);
+  std::shared_ptr<RedisClient> shared_state;
+  if (protection.shared_state.has_value()) {
+    shared_state = StartSharedState(*protection.shared_state, metrics);
+    if (shared_state == nullptr) {
+      std::fprintf(stderr,
+                   "hss-gateway: cannot start the Redis client (out of file descriptors)\n");
+      return 1;
+    }
+    LogEvent("info",
+             absl::StrCat("shared state: Redis at ", protection.shared_state->endpoint.ToString(),
+                          ", command timeout ",
+                          absl::FormatDuration(protection.shared_state->command_timeout),
+                          "; while it is unreachable each of the ",
+                          protection.shared_state->expected_replicas,
+                          " expected replicas enforces its share of the limits"));
+  }
+  auto stub = MakeProtectedStub(rest, protection, scheduler, metrics, shared_state);
   LogEvent(
       "info",
       absl::StrCat(
@@ -295,6 +311,7 @@ int Run(GatewayOptions options, const sigset_t& stop_signals) {
   }
   // Stop the threads from here: a callback finishing on one of them could
   // otherwise drop the last reference to its owner there.
+  if (shared_state != nullptr) shared_state->Shutdown();
   http->Shutdown();
   scheduler->Shutdown();
   LogEvent("info", absl::StrCat("stopped; upstream counters: ",

@@ -2,6 +2,7 @@
 #include "server/config/gateway_flags.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -11,6 +12,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "server/auth/credential_source.h"
+#include "server/shared_state/redis_endpoint.h"
 
 ABSL_FLAG(std::string, listen, "[::]:50051", "gRPC listen address, e.g. 127.0.0.1:50051");
 ABSL_FLAG(std::string, endpoint, "",
@@ -156,9 +159,73 @@ ABSL_FLAG(std::string, authz_trusted_identity_header, "",
           "x-forwarded-client-cert (Envoy XFCC); trusted: set it only when every request passes "
           "that proxy (default: only the gateway's own mTLS peer certificate counts)");
 
+// Rate limits shared by the replicas (server/protection/protection_options.h).
+ABSL_FLAG(std::string, shared_state, "",
+          "redis://HOST:PORT[/DB] of the Redis (or Huawei Cloud DCS) through which every replica "
+          "shares the rate limits; plain TCP only, for TLS see README \"Scaling out\" (default: "
+          "each replica limits alone)");
+ABSL_FLAG(std::string, redis_password_file, "",
+          "file (chmod 600) holding the Redis AUTH password; or env HSS_REDIS_PASSWORD");
+ABSL_FLAG(int32_t, expected_replicas, 3,
+          "gateway replicas sharing --shared_state: while Redis is unreachable each enforces "
+          "1/N of every rate limit");
+ABSL_FLAG(absl::Duration, redis_command_timeout, absl::Milliseconds(50),
+          "a Redis command not answered within this is given up and the call is paced by local "
+          "limits (1ms-1s)");
+
 namespace hss::gateway {
 
 namespace {
+
+// Reads --shared_state and its companions; nothing when --shared_state is unset.
+absl::Status SharedStateFromFlags(const EnvLookup& env, std::optional<SharedStateOptions>& out) {
+  out.reset();
+  const std::string url = absl::GetFlag(FLAGS_shared_state);
+  const std::string password_file = absl::GetFlag(FLAGS_redis_password_file);
+  std::string password = env("HSS_REDIS_PASSWORD");
+  if (url.empty()) {
+    if (!password_file.empty()) {
+      return absl::InvalidArgumentError("--redis_password_file needs --shared_state=redis://...");
+    }
+    return absl::OkStatus();
+  }
+  SharedStateOptions options;
+  absl::StatusOr<RedisEndpoint> endpoint = ParseRedisEndpoint(url);
+  if (!endpoint.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--shared_state: ", endpoint.status().message()));
+  }
+  options.endpoint = *std::move(endpoint);
+  if (!password_file.empty()) {
+    if (!password.empty()) {
+      return absl::InvalidArgumentError(
+          "set the Redis password in env HSS_REDIS_PASSWORD or --redis_password_file, not both");
+    }
+    absl::StatusOr<std::string> contents = ReadPrivateFile(password_file, "Redis password file");
+    if (!contents.ok()) return contents.status();
+    password = *std::move(contents);
+    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
+      password.pop_back();
+    }
+    if (password.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Redis password file ", password_file, " is empty"));
+    }
+  }
+  options.password = std::move(password);
+  options.expected_replicas = absl::GetFlag(FLAGS_expected_replicas);
+  if (options.expected_replicas < 1 || options.expected_replicas > 1000) {
+    return absl::InvalidArgumentError("--expected_replicas must be 1-1000");
+  }
+  options.command_timeout = absl::GetFlag(FLAGS_redis_command_timeout);
+  if (options.command_timeout < absl::Milliseconds(1) ||
+      options.command_timeout > absl::Seconds(1)) {
+    return absl::InvalidArgumentError(
+        "--redis_command_timeout must be 1ms-1s: calls never wait on Redis longer than this");
+  }
+  out = std::move(options);
+  return absl::OkStatus();
+}
 
 // Reads the protection flags over the endpoint's defaults.
 absl::Status ProtectionFromFlags(absl::string_view endpoint, ProtectionOptions& p) {
@@ -329,6 +396,9 @@ absl::StatusOr<GatewayOptions> GatewayOptionsFromFlags(EnvLookup env) {
   o.transport.insecure_skip_tls_verify = absl::GetFlag(FLAGS_insecure_skip_tls_verify);
   o.transport.proxy = absl::GetFlag(FLAGS_proxy);
   if (absl::Status status = ProtectionFromFlags(o.endpoint, o.protection); !status.ok()) {
+    return status;
+  }
+  if (absl::Status status = SharedStateFromFlags(env, o.protection.shared_state); !status.ok()) {
     return status;
   }
 

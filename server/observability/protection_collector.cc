@@ -61,6 +61,17 @@ std::vector<prometheus::MetricFamily> ProtectionCollector::Collect() const {
       One("hss_upstream_breaker_rejections_total",
           "Calls failed fast by an open (or probing) circuit breaker.", MetricType::Counter,
           s.breaker_rejections),
+      One("hss_upstream_shared_state_mode",
+          "How rate limits are enforced: 0 by this replica alone (no --shared_state), 1 shared "
+          "by every replica through Redis, 2 local fallback (Redis unreachable: this replica's "
+          "share of the limits).",
+          MetricType::Gauge, s.shared_state_mode),
+      One("hss_upstream_shared_rate_limit_fallbacks_total",
+          "Calls paced by this replica's share of the limits because Redis could not decide.",
+          MetricType::Counter, s.shared_rate_limit_fallbacks),
+      One("hss_upstream_shared_cool_downs_total",
+          "HSS 429 answers that set the identity's cool-down for every replica.",
+          MetricType::Counter, s.shared_cool_downs),
   };
 }
 

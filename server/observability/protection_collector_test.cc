@@ -27,6 +27,9 @@ TEST(ProtectionCollectorTest, ReadsTheProtectionCountersAtScrapeTime) {
   metrics->breaker_state = static_cast<std::int64_t>(BreakerStateValue::kOpen);
   metrics->breaker_opens = 1;
   metrics->breaker_rejections = 11;
+  metrics->shared_state_mode = static_cast<std::int64_t>(SharedStateModeValue::kLocalFallback);
+  metrics->shared_rate_limit_fallbacks = 12;
+  metrics->shared_cool_downs = 13;
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, collector.Collect());
   const std::string text = out.str();
@@ -37,7 +40,10 @@ TEST(ProtectionCollectorTest, ReadsTheProtectionCountersAtScrapeTime) {
         "hss_upstream_cache_misses_total 6\n", "hss_upstream_cache_bypasses_total 7\n",
         "hss_upstream_cache_entries 8\n", "hss_upstream_cache_bytes 1000\n",
         "hss_upstream_breaker_state 1\n", "hss_upstream_breaker_opens_total 1\n",
-        "hss_upstream_breaker_rejections_total 11\n", "# TYPE hss_upstream_cache_bytes gauge"}) {
+        "hss_upstream_breaker_rejections_total 11\n", "hss_upstream_shared_state_mode 2\n",
+        "hss_upstream_shared_rate_limit_fallbacks_total 12\n",
+        "hss_upstream_shared_cool_downs_total 13\n", "# TYPE hss_upstream_cache_bytes gauge",
+        "# TYPE hss_upstream_shared_state_mode gauge"}) {
     EXPECT_THAT(text, HasSubstr(line));
   }
 }

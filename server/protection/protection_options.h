@@ -11,8 +11,10 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "server/protection/circuit_breaker.h"
 #include "server/protection/page_cache.h"
 #include "server/protection/rate_limiter.h"
@@ -20,8 +22,24 @@
 #include "server/protection/upstream_metrics.h"
 #include "server/rest/hss_stub.h"
 #include "server/runtime/scheduler.h"
+#include "server/shared_state/redis_client.h"
+#include "server/shared_state/redis_endpoint.h"
 
 namespace hss::gateway {
+
+// Where the replicas share their rate limits (--shared_state).
+struct SharedStateOptions {
+  // The Redis server (or DCS instance) every replica uses.
+  RedisEndpoint endpoint;
+  // Redis AUTH password; empty: none. Never logged.
+  std::string password;
+  // A Redis command not answered within this is given up: the call is paced
+  // by this replica's share of the limits instead.
+  absl::Duration command_timeout = absl::Milliseconds(50);
+  // Replicas the deployment runs: while Redis is unreachable, each enforces
+  // 1/expected_replicas of every limit (LocalShareOfLimits()).
+  int expected_replicas = 3;
+};
 
 // Settings of every upstream protection, read once at start-up.
 struct ProtectionOptions {
@@ -34,6 +52,9 @@ struct ProtectionOptions {
   PageCacheOptions cache;
   // The circuit breaker (circuit_breaker.h).
   CircuitBreakerOptions breaker;
+  // Limits shared by every replica through Redis; unset: this replica limits
+  // alone.
+  std::optional<SharedStateOptions> shared_state;
   // Seed of the retry jitter; unset: a random seed (tests set it).
   std::optional<std::uint64_t> jitter_seed;
 };
@@ -58,13 +79,25 @@ ProtectionOptions ProtectionOptionsForEndpoint(absl::string_view endpoint);
 //    call starts a retry sequence at all.
 //  - The rate limiter is innermost: every request that reaches HSS, each
 //    retry included, takes a token, so the gateway's pace is HSS's quota.
+//    With `shared_state` (from StartSharedState()), the limits are shared by
+//    every replica through Redis (SharedRateLimitedHssStub), and this
+//    replica's share of them applies while Redis is unreachable.
 //
 // `scheduler` provides the clock and the timers of every wait; `metrics`
 // receives every counter. Both outlive the calls (the layers hold them).
 std::shared_ptr<HssStub> MakeProtectedStub(std::shared_ptr<HssStub> rest,
                                            const ProtectionOptions& options,
                                            std::shared_ptr<Scheduler> scheduler,
-                                           std::shared_ptr<UpstreamMetrics> metrics);
+                                           std::shared_ptr<UpstreamMetrics> metrics,
+                                           std::shared_ptr<RedisClient> shared_state = nullptr);
+
+// Connects to the shared state of `options` (reconnecting by itself for as
+// long as the client lives), loading the rate-limit scripts on each
+// connection; keeps `metrics->shared_state_mode` up to date and logs each
+// change of mode. The caller owns the client and calls Shutdown() on it
+// before dropping it (see SharedRateLimitedHssStub).
+std::shared_ptr<RedisClient> StartSharedState(const SharedStateOptions& options,
+                                              std::shared_ptr<UpstreamMetrics> metrics);
 
 }  // namespace hss::gateway
 

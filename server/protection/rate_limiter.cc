@@ -17,9 +17,9 @@ namespace {
 // The ErrorInfo metadata key naming the limit that refused a call.
 constexpr absl::string_view kMetaRateLimit = "rateLimit";
 
-// What kind of caller an upstream identity is, for messages (the identity
-// itself is not shown: for passthrough callers it derives from their token).
-absl::string_view IdentityKind(absl::string_view identity) {
+}  // namespace
+
+absl::string_view IdentityKindOf(absl::string_view identity) {
   const absl::string_view kind = identity.substr(0, identity.find(':'));
   if (kind == "token") return "IAM token";
   if (kind == "ak") return "access key (AK)";
@@ -27,13 +27,22 @@ absl::string_view IdentityKind(absl::string_view identity) {
   return "caller";
 }
 
-std::string Limit(int per_minute, int burst) {
+std::string DescribeRateLimit(int per_minute, int burst) {
   std::string text = absl::StrCat(per_minute, " HSS calls per minute");
-  if (burst != per_minute) absl::StrAppend(&text, " in bursts of ", burst);
+  if (burst > 0 && burst != per_minute) absl::StrAppend(&text, " in bursts of ", burst);
   return text;
 }
 
-}  // namespace
+absl::Status RateLimitedError(absl::string_view limit_kind, absl::string_view why,
+                              absl::Duration wait) {
+  absl::Status status = MakeError(
+      absl::StatusCode::kResourceExhausted,
+      absl::StrCat("the gateway held back this HSS call: ", why, " (the next is in ",
+                   ReadableDuration(wait), "); retry after ", ReadableDuration(wait)),
+      kReasonGatewayRateLimited, {{std::string(kMetaRateLimit), std::string(limit_kind)}});
+  SetRetryDelay(status, wait);
+  return status;
+}
 
 RateLimiterOptions HuaweiCloudHssLimits() {
   RateLimiterOptions options;
@@ -109,24 +118,17 @@ absl::StatusOr<RateLimiter::Ticket> RateLimiter::Acquire(absl::string_view ident
   const bool by_identity = per_identity_enabled_ && identity_free >= total_free;
   const absl::Duration wait = std::max(identity_free, total_free) - now;
   const std::string limit =
-      by_identity
-          ? absl::StrCat(Limit(options_.per_identity_per_minute, options_.per_identity_burst),
-                         " per ", IdentityKind(identity))
-          : absl::StrCat(Limit(options_.total_per_minute, options_.total_burst),
-                         " for all callers together");
+      by_identity ? absl::StrCat(DescribeRateLimit(options_.per_identity_per_minute,
+                                                   options_.per_identity_burst),
+                                 " per ", IdentityKindOf(identity))
+                  : absl::StrCat(DescribeRateLimit(options_.total_per_minute, options_.total_burst),
+                                 " for all callers together");
   const std::string why =
       now + wait >= deadline
           ? std::string("before the call's deadline")
           : absl::StrCat("within the longest wait of ", ReadableDuration(options_.max_wait));
-  absl::Status status =
-      MakeError(absl::StatusCode::kResourceExhausted,
-                absl::StrCat("the gateway held back this HSS call: its limit of ", limit,
-                             " leaves no free slot ", why, " (the next is in ",
-                             ReadableDuration(wait), "); retry after ", ReadableDuration(wait)),
-                kReasonGatewayRateLimited,
-                {{std::string(kMetaRateLimit), by_identity ? "perIdentity" : "total"}});
-  SetRetryDelay(status, wait);
-  return status;
+  return RateLimitedError(by_identity ? "perIdentity" : "total",
+                          absl::StrCat("its limit of ", limit, " leaves no free slot ", why), wait);
 }
 
 void RateLimiter::Release(const Ticket& ticket, absl::Time now) {

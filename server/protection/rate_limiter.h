@@ -8,6 +8,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -44,6 +45,21 @@ bool IsHuaweiCloudEndpoint(absl::string_view endpoint);
 // Cloud hosts, none (all 0) for anything else (simulators, proxies, test
 // servers), where only explicit configuration should limit.
 RateLimiterOptions DefaultLimitsForEndpoint(absl::string_view endpoint);
+
+// What kind of caller an upstream identity (CallContext::upstream_identity)
+// is, for messages: "IAM token", "access key (AK)", "IAM user" or "caller".
+// Never the identity itself: for passthrough callers it derives from a token.
+absl::string_view IdentityKindOf(absl::string_view identity);
+
+// "5 HSS calls per minute", plus " in bursts of B" when the burst differs.
+std::string DescribeRateLimit(int per_minute, int burst);
+
+// A call refused for want of a rate-limit slot: RESOURCE_EXHAUSTED, reason
+// GATEWAY_RATE_LIMITED, ErrorInfo metadata rateLimit = `limit_kind`
+// ("perIdentity", "total" or "coolDown"), RetryInfo `wait`, and the message
+// "the gateway held back this HSS call: `why` (the next is in W); retry after W".
+absl::Status RateLimitedError(absl::string_view limit_kind, absl::string_view why,
+                              absl::Duration wait);
 
 // Decides when each upstream call may start: one TokenBucket per upstream
 // identity and one for all. A call is given the earliest time both allow and

@@ -1,5 +1,10 @@
 #include "server/protection/shared_rate_limit_script.h"
 
+#include <openssl/evp.h>
+
+#include <cstddef>
+
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/aksk_signer.h"
 
@@ -78,6 +83,18 @@ if current == nil or current < until_us then
 end
 return 1
 )lua";
+
+std::string RedisScriptSha1(absl::string_view script) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(script.data(), script.size(), digest, &size, EVP_sha1(), nullptr);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), static_cast<std::size_t>(size)));
+}
+
+std::vector<std::vector<std::string>> SharedRateLimitScriptLoads() {
+  return {{"SCRIPT", "LOAD", kSharedRateLimitScript}, {"SCRIPT", "LOAD", kSharedCoolDownScript}};
+}
 
 SharedRateLimitKeys SharedRateLimitKeysFor(absl::string_view identity) {
   const std::string hash =

@@ -4,7 +4,7 @@
 // The rate limiter the replicas share: GCRA (the generic cell rate algorithm,
 // a token bucket kept as one "theoretical arrival time" per key) run by Redis
 // as one atomic Lua script, so that every replica reserves from the same
-// budget and reads the same clock (Redis TIME). Not wired into the gateway yet.
+// budget and reads the same clock (Redis TIME). SharedRateLimitedHssStub runs it.
 
 #include <optional>
 #include <string>
@@ -21,6 +21,13 @@ namespace hss::gateway {
 extern const char kSharedRateLimitScript[];
 // The Lua source of the cool-down script: every replica waits until then.
 extern const char kSharedCoolDownScript[];
+
+// The hex SHA1 by which EVALSHA names `script`.
+std::string RedisScriptSha1(absl::string_view script);
+
+// SCRIPT LOAD of both scripts: the commands every new Redis connection runs
+// (RedisClientOptions::on_connect) so that EVALSHA finds them.
+std::vector<std::vector<std::string>> SharedRateLimitScriptLoads();
 
 // The Redis keys of one identity: its bucket, its cool-down, and the total
 // bucket. Names hold a hash of the identity, never the identity itself.

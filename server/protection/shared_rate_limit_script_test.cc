@@ -36,6 +36,9 @@ class SharedRateLimitScriptTest : public ::testing::Test {
     auto cool = Call({"SCRIPT", "LOAD", kSharedCoolDownScript});
     ASSERT_TRUE(cool.ok() && !cool->is_error());
     cool_sha_ = cool->str;
+    // What EVALSHA is given without asking Redis.
+    ASSERT_EQ(limit_sha_, RedisScriptSha1(kSharedRateLimitScript));
+    ASSERT_EQ(cool_sha_, RedisScriptSha1(kSharedCoolDownScript));
   }
 
   absl::StatusOr<RedisReply> Call(std::vector<std::string> argv) {

@@ -31,6 +31,12 @@ constexpr Field kFields[] = {
     {"breaker_opens", &UpstreamMetrics::breaker_opens, &UpstreamMetricsSnapshot::breaker_opens},
     {"breaker_rejections", &UpstreamMetrics::breaker_rejections,
      &UpstreamMetricsSnapshot::breaker_rejections},
+    {"shared_state_mode", &UpstreamMetrics::shared_state_mode,
+     &UpstreamMetricsSnapshot::shared_state_mode},
+    {"shared_rate_limit_fallbacks", &UpstreamMetrics::shared_rate_limit_fallbacks,
+     &UpstreamMetricsSnapshot::shared_rate_limit_fallbacks},
+    {"shared_cool_downs", &UpstreamMetrics::shared_cool_downs,
+     &UpstreamMetricsSnapshot::shared_cool_downs},
 };
 
 }  // namespace

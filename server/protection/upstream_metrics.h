@@ -14,6 +14,17 @@ enum class BreakerStateValue : std::int64_t {
   kHalfOpen = 2,
 };
 
+// How the rate limits are enforced, as the `shared_state_mode` gauge reports it.
+enum class SharedStateModeValue : std::int64_t {
+  // No --shared_state: each replica enforces the full limits alone.
+  kLocalOnly = 0,
+  // Redis decides: every replica draws from the same budget.
+  kShared = 1,
+  // Redis is configured but unreachable: each replica enforces its share
+  // (limit / expected replicas) until Redis is back.
+  kLocalFallback = 2,
+};
+
 // A copy of UpstreamMetrics at one moment (each value read atomically; the set
 // as a whole is not one atomic snapshot). Each field means what the
 // UpstreamMetrics field of the same name means.
@@ -31,6 +42,9 @@ struct UpstreamMetricsSnapshot {
   std::int64_t breaker_state = 0;
   std::int64_t breaker_opens = 0;
   std::int64_t breaker_rejections = 0;
+  std::int64_t shared_state_mode = 0;
+  std::int64_t shared_rate_limit_fallbacks = 0;
+  std::int64_t shared_cool_downs = 0;
 };
 
 // Every counter of the upstream protections, in one place. Shared (through a
@@ -63,6 +77,14 @@ struct UpstreamMetrics {
   std::atomic<std::int64_t> breaker_opens{0};
   // Calls failed fast by an open (or probing) circuit breaker.
   std::atomic<std::int64_t> breaker_rejections{0};
+  // Gauge: SharedStateModeValue (0 local only, 1 shared through Redis, 2 local fallback).
+  std::atomic<std::int64_t> shared_state_mode{0};
+  // Calls paced by this replica's local share of the limits because Redis
+  // could not decide (down, slow past its command timeout, or an error answer).
+  std::atomic<std::int64_t> shared_rate_limit_fallbacks{0};
+  // 429 answers from HSS that made this replica set the identity's shared
+  // cool-down, so that every replica holds that identity's calls.
+  std::atomic<std::int64_t> shared_cool_downs{0};
 
   // Reads every counter.
   UpstreamMetricsSnapshot Snapshot() const;

@@ -37,7 +37,10 @@ TEST(UpstreamMetricsTest, ToTextHasOneNameValueLinePerCounterInOrder) {
             "cache_bytes 0\n"
             "breaker_state 0\n"
             "breaker_opens 0\n"
-            "breaker_rejections 2\n");
+            "breaker_rejections 2\n"
+            "shared_state_mode 0\n"
+            "shared_rate_limit_fallbacks 0\n"
+            "shared_cool_downs 0\n");
 }
 
 }  // namespace

@@ -78,13 +78,18 @@ RedisClient::RedisClient(RedisClientOptions options, StateCallback on_state, int
       loop_([this] { Loop(); }) {}
 
 RedisClient::~RedisClient() {
+  Shutdown();
+  close(wakeup_fd_);
+}
+
+void RedisClient::Shutdown() {
   {
     absl::MutexLock lock(&mu_);
+    if (stopping_) return;
     stopping_ = true;
   }
   Wake();
   loop_.join();
-  close(wakeup_fd_);
 }
 
 void RedisClient::Wake() {
@@ -137,6 +142,7 @@ void RedisClient::Loop() {
       }
       queued.clear();
       DropConnection("");
+      ready_.store(false, std::memory_order_release);
       break;
     }
     SendQueued(queued, now);

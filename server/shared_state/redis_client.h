@@ -63,8 +63,14 @@ class RedisClient {
   static std::unique_ptr<RedisClient> Start(RedisClientOptions options,
                                             StateCallback on_state = nullptr);
 
-  // Stops the thread; commands in flight fail with UNAVAILABLE.
+  // Calls Shutdown(); must not run on the client's own thread, so the owner
+  // calls Shutdown() first when a reply callback may hold the last reference.
   ~RedisClient();
+
+  // Stops the thread, failing the commands in flight with UNAVAILABLE (their
+  // callbacks run before this returns); later commands fail at once.
+  // Idempotent; call it from another thread than the client's.
+  void Shutdown();
 
   RedisClient(const RedisClient&) = delete;
   RedisClient& operator=(const RedisClient&) = delete;

@@ -181,6 +181,29 @@ TEST_F(RedisClientTest, ARedisThatStopsAnsweringTimesOutAndIsTreatedAsDown) {
   EXPECT_TRUE(Call(*client, {"PING"}).ok());
 }
 
+TEST_F(RedisClientTest, ShutdownEndsCommandsInFlightAndRefusesLaterOnes) {
+  RedisClientOptions options = OptionsFor(*redis_);
+  options.command_timeout = absl::Seconds(30);
+  auto client = RedisClient::Start(options);
+  ASSERT_TRUE(WaitReady(*client));
+  redis_->Pause();
+  absl::Notification done;
+  absl::StatusCode code = absl::StatusCode::kOk;
+  client->Command({"PING"}, [&](absl::StatusOr<RedisReply> reply) {
+    code = reply.status().code();
+    done.Notify();
+  });
+  client->Shutdown();
+  EXPECT_TRUE(done.HasBeenNotified()) << "Shutdown() returns after every callback ran";
+  EXPECT_EQ(code, absl::StatusCode::kUnavailable);
+  bool inline_failure = false;
+  EXPECT_EQ(Call(*client, {"PING"}, &inline_failure).status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(inline_failure);
+  client->Shutdown();  // Idempotent; the destructor calls it once more.
+  redis_->Resume();
+}
+
 TEST_F(RedisClientTest, CommandsInFlightAreBounded) {
   RedisClientOptions options = OptionsFor(*redis_);
   options.max_in_flight = 2;
