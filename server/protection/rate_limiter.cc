@@ -97,7 +97,8 @@ absl::StatusOr<RateLimiter::Ticket> RateLimiter::Acquire(absl::string_view ident
     auto it = per_identity_enabled_ ? identities_.find(identity) : identities_.end();
     if (it != identities_.end()) identity_free = it->second.NextFree(now);
     const absl::Time start = std::max(identity_free, total_free);
-    const bool refused = start > now && (start >= deadline || start - now > options_.max_wait);
+    const bool refused =
+        start > now && (start + kTimeLeftForHss > deadline || start - now > options_.max_wait);
     if (!refused) {
       ticket.start = start;
       if (per_identity_enabled_) {
@@ -124,7 +125,7 @@ absl::StatusOr<RateLimiter::Ticket> RateLimiter::Acquire(absl::string_view ident
                   : absl::StrCat(DescribeRateLimit(options_.total_per_minute, options_.total_burst),
                                  " for all callers together");
   const std::string why =
-      now + wait >= deadline
+      now + wait + kTimeLeftForHss > deadline
           ? std::string("before the call's deadline")
           : absl::StrCat("within the longest wait of ", ReadableDuration(options_.max_wait));
   return RateLimitedError(by_identity ? "perIdentity" : "total",

@@ -61,10 +61,15 @@ std::string DescribeRateLimit(int per_minute, int burst);
 absl::Status RateLimitedError(absl::string_view limit_kind, absl::string_view why,
                               absl::Duration wait);
 
+// A call given a slot later than this before its deadline would only wait to
+// fail with DEADLINE_EXCEEDED, HSS having no time left to answer: the rate
+// limiters refuse it at once instead (RetryInfo says when to come back).
+inline constexpr absl::Duration kTimeLeftForHss = absl::Milliseconds(100);
+
 // Decides when each upstream call may start: one TokenBucket per upstream
 // identity and one for all. A call is given the earliest time both allow and
 // reserves its tokens at once (so queued callers keep their order); a call
-// whose time would come at or after its deadline, or more than max_wait
+// whose time would come later than kTimeLeftForHss before its deadline, or more than max_wait
 // ahead, is refused without reserving anything. Idle identities are dropped,
 // so memory stays bounded by the identities active within one period.
 // Thread-safe.

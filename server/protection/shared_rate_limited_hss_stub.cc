@@ -77,9 +77,9 @@ class SharedRateLimitedHssStub::Shared : public std::enable_shared_from_this<Sha
     ask.per_identity_burst = options_.limits.per_identity_burst;
     ask.total_per_minute = options_.limits.total_per_minute;
     ask.total_burst = options_.limits.total_burst;
-    // A slot at or after the deadline is no use: the script refuses it.
-    ask.max_wait = std::clamp(call->context.deadline - now - absl::Microseconds(1),
-                              absl::ZeroDuration(), options_.limits.max_wait);
+    // A slot that leaves HSS no time to answer is no use: the script refuses it.
+    ask.max_wait = std::clamp(call->context.deadline - now - kTimeLeftForHss, absl::ZeroDuration(),
+                              options_.limits.max_wait);
     if (options_.clock_from_scheduler) ask.now = now;
     std::vector<std::string> argv;
     if (call->sent_source) {
@@ -167,7 +167,7 @@ class SharedRateLimitedHssStub::Shared : public std::enable_shared_from_this<Sha
                     : absl::StrCat(DescribeRateLimit(limits.total_per_minute, limits.total_burst),
                                    " for all callers together");
     const std::string why =
-        scheduler_->Now() + decision.wait >= context.deadline
+        scheduler_->Now() + decision.wait + kTimeLeftForHss > context.deadline
             ? std::string("before the call's deadline")
             : absl::StrCat("within the longest wait of ", ReadableDuration(limits.max_wait));
     return RateLimitedError(

@@ -26,7 +26,8 @@ struct SharedRateLimitOptions {
 // kSharedRateLimitScript, shared_rate_limit_script.h) per upstream request
 // reserves a slot for the identity and for all callers, on Redis's clock.
 // As with RateLimitedHssStub, a call proceeds at once, waits (a Scheduler
-// timer, no thread) for its slot when that comes before its deadline, or fails
+// timer, no thread) for its slot when that leaves kTimeLeftForHss before its
+// deadline, or fails
 // at once with RESOURCE_EXHAUSTED GATEWAY_RATE_LIMITED + RetryInfo without
 // reaching HSS; metadata rateLimit is "perIdentity", "total" or "coolDown".
 //
