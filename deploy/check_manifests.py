@@ -65,8 +65,13 @@ class Checker:
         deployments = by_kind.get("Deployment", {})
         if not deployments:
             self.problem("manifests", "no Deployment")
+        if not any(runs_gateway(d) for d in deployments.values()):
+            self.problem("manifests", "no Deployment runs the hss-gateway image")
         for name, deployment in deployments.items():
-            self.check_deployment(f"Deployment/{name}", deployment, config_maps)
+            if runs_gateway(deployment):
+                self.check_deployment(f"Deployment/{name}", deployment, config_maps)
+            else:
+                self.check_dependency(f"Deployment/{name}", deployment)
         for name, service in by_kind.get("Service", {}).items():
             self.check_service(f"Service/{name}", service, deployments)
 
@@ -95,6 +100,29 @@ class Checker:
         for container in containers:
             self.check_container(f"{where} container {container.get('name')}", container,
                                  volumes, config_maps, grace)
+
+    def check_dependency(self, where, deployment):
+        """What the gateway relies on (e.g. the dev-cluster Redis): labels, non-root, a pinned
+        image, resources and a readiness probe; not the gateway's own flags and probes."""
+        spec = deployment.get("spec") or {}
+        template = spec.get("template") or {}
+        labels = (template.get("metadata") or {}).get("labels") or {}
+        selector = (spec.get("selector") or {}).get("matchLabels") or {}
+        if not selector or any(labels.get(k) != v for k, v in selector.items()):
+            self.problem(where, "spec.selector.matchLabels must match the pod template labels")
+        pod = template.get("spec") or {}
+        if (pod.get("securityContext") or {}).get("runAsNonRoot") is not True:
+            self.problem(where, "pod securityContext.runAsNonRoot must be true")
+        for c in pod.get("containers") or []:
+            cwhere = f"{where} container {c.get('name')}"
+            image = c.get("image") or ""
+            if ":" not in image or image.endswith(":latest"):
+                self.problem(cwhere, "image must name a version tag")
+            resources = c.get("resources") or {}
+            if not resources.get("requests") or not (resources.get("limits") or {}).get("memory"):
+                self.problem(cwhere, "needs resource requests and a memory limit")
+            if not c.get("readinessProbe"):
+                self.problem(cwhere, "no readinessProbe")
 
     def check_container(self, where, container, volumes, config_maps, grace):
         if not container.get("image"):
@@ -226,6 +254,12 @@ class Checker:
                 self.problem(where, f"port {p.get('name')}: targetPort {target} is no container port")
             if p.get("name") == "grpc" and p.get("appProtocol") != "grpc":
                 self.problem(where, "the grpc port needs appProtocol: grpc")
+
+
+def runs_gateway(deployment):
+    pod = ((deployment.get("spec") or {}).get("template") or {}).get("spec") or {}
+    return any((c.get("image") or "").startswith("hss-gateway")
+               for c in pod.get("containers") or [])
 
 
 def first(docs, kind):
