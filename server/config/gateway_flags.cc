@@ -162,8 +162,8 @@ ABSL_FLAG(std::string, authz_trusted_identity_header, "",
 // Rate limits shared by the replicas (server/protection/protection_options.h).
 ABSL_FLAG(std::string, shared_state, "",
           "redis://HOST:PORT[/DB] of the Redis (or Huawei Cloud DCS) through which every replica "
-          "shares the rate limits; plain TCP only, for TLS see README \"Scaling out\" (default: "
-          "each replica limits alone)");
+          "shares the rate limits, identical calls in flight and (with --cache) cached pages; "
+          "plain TCP only, for TLS see README \"Scaling out\" (default: each replica alone)");
 ABSL_FLAG(std::string, redis_password_file, "",
           "file (chmod 600) holding the Redis AUTH password; or env HSS_REDIS_PASSWORD");
 ABSL_FLAG(int32_t, expected_replicas, 3,
@@ -172,6 +172,9 @@ ABSL_FLAG(int32_t, expected_replicas, 3,
 ABSL_FLAG(absl::Duration, redis_command_timeout, absl::Milliseconds(50),
           "a Redis command not answered within this is given up and the call is paced by local "
           "limits (1ms-1s)");
+ABSL_FLAG(int64_t, shared_page_max_bytes, int64_t{1} << 20,
+          "the largest page the replicas share through --shared_state (cached or handed to "
+          "the replicas waiting for it; 4096-16777216 bytes); a larger one each fetches itself");
 
 namespace hss::gateway {
 
@@ -222,6 +225,10 @@ absl::Status SharedStateFromFlags(const EnvLookup& env, std::optional<SharedStat
       options.command_timeout > absl::Seconds(1)) {
     return absl::InvalidArgumentError(
         "--redis_command_timeout must be 1ms-1s: calls never wait on Redis longer than this");
+  }
+  options.max_shared_page_bytes = absl::GetFlag(FLAGS_shared_page_max_bytes);
+  if (options.max_shared_page_bytes < 4096 || options.max_shared_page_bytes > (1 << 24)) {
+    return absl::InvalidArgumentError("--shared_page_max_bytes must be 4096-16777216");
   }
   out = std::move(options);
   return absl::OkStatus();

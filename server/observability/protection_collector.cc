@@ -72,6 +72,16 @@ std::vector<prometheus::MetricFamily> ProtectionCollector::Collect() const {
       One("hss_upstream_shared_cool_downs_total",
           "HSS 429 answers that set the identity's cool-down for every replica.",
           MetricType::Counter, s.shared_cool_downs),
+      One("hss_upstream_shared_cache_hits_total",
+          "Calls answered from the page cache the replicas share in Redis.", MetricType::Counter,
+          s.shared_cache_hits),
+      One("hss_upstream_shared_coalesced_total",
+          "Calls answered by the identical call another replica made to HSS.", MetricType::Counter,
+          s.shared_coalesced),
+      One("hss_upstream_shared_page_fallbacks_total",
+          "Calls fetched without the other replicas because Redis could not tell whether one "
+          "of them was fetching it.",
+          MetricType::Counter, s.shared_page_fallbacks),
   };
 }
 

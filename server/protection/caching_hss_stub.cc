@@ -31,7 +31,10 @@ void CachingHssStub::AsyncListPorts(const CallContext& context, const std::strin
   inner_->AsyncListPorts(context, project_id, request,
                          [cache = cache_, scheduler = scheduler_, key = std::move(key),
                           done = std::move(done)](absl::StatusOr<PortsPage> result) mutable {
-                           if (result.ok()) cache->Insert(key, *result, scheduler->Now());
+                           // A page shared by another replica is as old as its age.
+                           if (result.ok()) {
+                             cache->Insert(key, *result, scheduler->Now() - result->age);
+                           }
                            std::move(done)(std::move(result));
                          });
 }

@@ -50,6 +50,20 @@ TEST_F(CachingHssStubTest, ExpiredPagesAreFetchedAgain) {
   EXPECT_EQ(inner_->calls(), 2);
 }
 
+TEST_F(CachingHssStubTest, APageSharedByAnotherReplicaIsKeptOnlyForTheRestOfItsTtl) {
+  PortsPage shared = TestPage(5);
+  shared.age = absl::Seconds(20);  // fetched by another replica 20 s ago
+  inner_->Script(shared);
+  inner_->Script(TestPage(5));
+  StartCall(*stub_, context_, TestRequest());
+  scheduler_->AdvanceBy(absl::Seconds(9));
+  StartCall(*stub_, context_, TestRequest());
+  EXPECT_EQ(inner_->calls(), 1);
+  scheduler_->AdvanceBy(absl::Seconds(1));
+  StartCall(*stub_, context_, TestRequest());
+  EXPECT_EQ(inner_->calls(), 2);
+}
+
 TEST_F(CachingHssStubTest, FailuresAreNotCached) {
   inner_->Script(HttpError(503));
   inner_->Script(TestPage(1));

@@ -10,6 +10,8 @@
 #include "server/protection/coalescing_hss_stub.h"
 #include "server/protection/rate_limited_hss_stub.h"
 #include "server/protection/retrying_hss_stub.h"
+#include "server/protection/shared_page_script.h"
+#include "server/protection/shared_pages_hss_stub.h"
 #include "server/protection/shared_rate_limit_script.h"
 #include "server/protection/shared_rate_limited_hss_stub.h"
 #include "server/runtime/log.h"
@@ -35,6 +37,7 @@ std::shared_ptr<HssStub> MakeProtectedStub(std::shared_ptr<HssStub> rest,
     seed = (std::uint64_t{device()} << 32) ^ device();
   }
   std::shared_ptr<HssStub> stub;
+  std::shared_ptr<RedisClient> shared_pages_redis = shared_state;
   if (shared_state != nullptr) {
     const int replicas = options.shared_state ? options.shared_state->expected_replicas : 1;
     auto local = std::make_shared<RateLimitedHssStub>(
@@ -50,6 +53,14 @@ std::shared_ptr<HssStub> MakeProtectedStub(std::shared_ptr<HssStub> rest,
       std::make_shared<RetryingHssStub>(std::move(stub), options.retry, scheduler, metrics, seed);
   stub = std::make_shared<CircuitBreakingHssStub>(std::move(stub), options.breaker, scheduler,
                                                   metrics);
+  if (shared_pages_redis != nullptr) {
+    SharedPagesOptions pages;
+    pages.cache = options.cache.enabled;
+    pages.cache_ttl = options.cache.ttl;
+    if (options.shared_state) pages.max_entry_bytes = options.shared_state->max_shared_page_bytes;
+    stub = std::make_shared<SharedPagesHssStub>(std::move(stub), pages,
+                                                std::move(shared_pages_redis), scheduler, metrics);
+  }
   stub = std::make_shared<CoalescingHssStub>(std::move(stub), metrics);
   if (options.cache.enabled) {
     stub = std::make_shared<CachingHssStub>(std::move(stub), options.cache, scheduler, metrics);
@@ -64,6 +75,9 @@ std::shared_ptr<RedisClient> StartSharedState(const SharedStateOptions& options,
   client.password = options.password;
   client.command_timeout = options.command_timeout;
   client.on_connect = SharedRateLimitScriptLoads();
+  for (std::vector<std::string>& load : SharedPageScriptLoads()) {
+    client.on_connect.push_back(std::move(load));
+  }
   metrics->shared_state_mode.store(static_cast<std::int64_t>(SharedStateModeValue::kLocalFallback),
                                    std::memory_order_relaxed);
   const std::string where = options.endpoint.ToString();

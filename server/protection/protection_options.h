@@ -39,6 +39,9 @@ struct SharedStateOptions {
   // Replicas the deployment runs: while Redis is unreachable, each enforces
   // 1/expected_replicas of every limit (LocalShareOfLimits()).
   int expected_replicas = 3;
+  // The largest page the replicas share through Redis (stored form, see
+  // SharedPagesOptions::max_entry_bytes); a larger one each fetches itself.
+  std::int64_t max_shared_page_bytes = std::int64_t{1} << 20;
 };
 
 // Settings of every upstream protection, read once at start-up.
@@ -67,13 +70,18 @@ ProtectionOptions ProtectionOptionsForEndpoint(absl::string_view endpoint);
 // Wraps `rest` (the stub of ONE upstream endpoint) in the protections, from
 // the caller's side inwards:
 //
-//   caching → coalescing → circuit breaker → retrying → rate limiting → rest
+//   caching → coalescing → [shared pages] → circuit breaker → retrying →
+//   rate limiting → rest
 //
 //  - The cache is outermost: a hit costs nothing else (the layer is left out
 //    when options.cache.enabled is false).
 //  - Coalescing comes next, so identical concurrent callers share one
 //    upstream call AND one retry sequence, and a page cached once serves them
 //    all afterwards.
+//  - With `shared_state`, the shared pages come next (SharedPagesHssStub):
+//    the one call per replica that coalescing lets through is answered from
+//    the page cache in Redis (when the cache is on) or by the identical call
+//    another replica is making, so the replicas together reach HSS once.
 //  - The breaker wraps retrying: it counts calls, not attempts (a call that
 //    failed after all its retries is one failure), and while it is open no
 //    call starts a retry sequence at all.
@@ -93,7 +101,7 @@ std::shared_ptr<HssStub> MakeProtectedStub(std::shared_ptr<HssStub> rest,
 
 // Connects to the shared state of `options` (reconnecting by itself for as
 // long as the client lives), loading the rate-limit scripts on each
-// connection; keeps `metrics->shared_state_mode` up to date and logs each
+// connection (and those of the shared pages); keeps `metrics->shared_state_mode` up to date and logs each
 // change of mode. The caller owns the client and calls Shutdown() on it
 // before dropping it (see SharedRateLimitedHssStub).
 std::shared_ptr<RedisClient> StartSharedState(const SharedStateOptions& options,

@@ -37,6 +37,12 @@ constexpr Field kFields[] = {
      &UpstreamMetricsSnapshot::shared_rate_limit_fallbacks},
     {"shared_cool_downs", &UpstreamMetrics::shared_cool_downs,
      &UpstreamMetricsSnapshot::shared_cool_downs},
+    {"shared_cache_hits", &UpstreamMetrics::shared_cache_hits,
+     &UpstreamMetricsSnapshot::shared_cache_hits},
+    {"shared_coalesced", &UpstreamMetrics::shared_coalesced,
+     &UpstreamMetricsSnapshot::shared_coalesced},
+    {"shared_page_fallbacks", &UpstreamMetrics::shared_page_fallbacks,
+     &UpstreamMetricsSnapshot::shared_page_fallbacks},
 };
 
 }  // namespace

@@ -45,6 +45,9 @@ struct UpstreamMetricsSnapshot {
   std::int64_t shared_state_mode = 0;
   std::int64_t shared_rate_limit_fallbacks = 0;
   std::int64_t shared_cool_downs = 0;
+  std::int64_t shared_cache_hits = 0;
+  std::int64_t shared_coalesced = 0;
+  std::int64_t shared_page_fallbacks = 0;
 };
 
 // Every counter of the upstream protections, in one place. Shared (through a
@@ -85,6 +88,13 @@ struct UpstreamMetrics {
   // 429 answers from HSS that made this replica set the identity's shared
   // cool-down, so that every replica holds that identity's calls.
   std::atomic<std::int64_t> shared_cool_downs{0};
+  // Calls answered from the page cache the replicas share in Redis.
+  std::atomic<std::int64_t> shared_cache_hits{0};
+  // Calls answered by the identical call another replica made to HSS.
+  std::atomic<std::int64_t> shared_coalesced{0};
+  // Calls fetched without the other replicas because Redis could not say
+  // whether one of them was fetching it (down, slow or an error answer).
+  std::atomic<std::int64_t> shared_page_fallbacks{0};
 
   // Reads every counter.
   UpstreamMetricsSnapshot Snapshot() const;

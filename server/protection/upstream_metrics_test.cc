@@ -40,7 +40,10 @@ TEST(UpstreamMetricsTest, ToTextHasOneNameValueLinePerCounterInOrder) {
             "breaker_rejections 2\n"
             "shared_state_mode 0\n"
             "shared_rate_limit_fallbacks 0\n"
-            "shared_cool_downs 0\n");
+            "shared_cool_downs 0\n"
+            "shared_cache_hits 0\n"
+            "shared_coalesced 0\n"
+            "shared_page_fallbacks 0\n");
 }
 
 }  // namespace

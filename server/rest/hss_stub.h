@@ -5,6 +5,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "hss/ports/v1/ports.pb.h"
 #include "server/runtime/call_context.h"
 
@@ -22,6 +23,9 @@ struct PortsPage {
   std::string request_id;
   // The upstream's HTTP status (2xx).
   int http_status = 0;
+  // How long ago HSS answered: zero for a page just fetched; a page another
+  // replica fetched and shared (SharedPagesHssStub) is older.
+  absl::Duration age = absl::ZeroDuration();
 };
 
 // Receives one page or the reason it could not be fetched. Runs on a transport

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
@@ -156,8 +157,131 @@ class SharedStateE2E : public ::testing::Test {
     return GatewayEnv::Start(std::move(options));
   }
 
+  // Three replicas sharing pages through Redis against a simulator whose first
+  // answer takes 400 ms (so that every call of a burst arrives while it is in
+  // flight), each replica connected to Redis before the test goes on.
+  absl::StatusOr<std::unique_ptr<GatewayEnv>> StartSharingReplicas(
+      std::vector<std::string> sim_args, std::vector<std::string> gateway_args = {}) {
+    GatewayEnvOptions options;
+    options.sim_args = std::move(sim_args);
+    options.gateway_args = std::move(gateway_args);
+    options.gateway_args.push_back(absl::StrCat("--shared_state=", redis_->url()));
+    options.gateway_args.push_back("--redis_command_timeout=500ms");
+    options.gateway_replicas = kReplicas;
+    auto env = GatewayEnv::Start(std::move(options));
+    if (!env.ok()) return env;
+    const absl::Time give_up = absl::Now() + absl::Seconds(20);
+    for (int i = 0; i < kReplicas; ++i) {
+      while (!absl::StrContains((*env)->gateway(i).ReadStderr(),
+                                "shared by every replica through Redis")) {
+        if (absl::Now() > give_up) {
+          return absl::DeadlineExceededError(absl::StrCat("replica ", i, " never reached Redis"));
+        }
+        absl::SleepFor(absl::Milliseconds(20));
+      }
+    }
+    (*env)->AddFault(R"({"times":1,"latency_ms":400})");
+    return env;
+  }
+
   std::unique_ptr<RedisServerProcess> redis_;
 };
+
+// `calls` identical ListPorts at once, spread over the replicas, with the
+// passthrough token `token(i)` for call i; every status.
+std::vector<grpc::Status> CallAtOnceOverReplicas(GatewayEnv& env, int calls,
+                                                 std::string (*token)(int)) {
+  struct One {
+    grpc::ClientContext context;
+    ListPortsResponse response;
+    grpc::Status status;
+  };
+  std::vector<std::unique_ptr<hss::ports::v1::PortService::Stub>> stubs;
+  for (int r = 0; r < kReplicas; ++r) stubs.push_back(env.NewStub(r));
+  std::vector<std::unique_ptr<One>> all;
+  absl::Mutex mu;
+  int left = calls;
+  ListPortsRequest request;
+  request.set_host_id("h0");
+  request.set_limit(50);
+  for (int i = 0; i < calls; ++i) {
+    all.push_back(std::make_unique<One>());
+    all.back()->context.AddMetadata("x-auth-token", token(i));
+    all.back()->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  }
+  for (int i = 0; i < calls; ++i) {
+    One* one = all[i].get();
+    stubs[i % kReplicas]->async()->ListPorts(&one->context, &request, &one->response,
+                                             [&mu, &left, one](grpc::Status status) {
+                                               absl::MutexLock lock(&mu);
+                                               one->status = std::move(status);
+                                               --left;
+                                             });
+  }
+  {
+    absl::MutexLock lock(&mu);
+    mu.AwaitWithTimeout(absl::Condition(
+                            +[](int* n) { return *n == 0; }, &left),
+                        absl::Seconds(40));
+  }
+  std::vector<grpc::Status> out;
+  absl::MutexLock lock(&mu);
+  for (auto& one : all) out.push_back(one->status);
+  return out;
+}
+
+TEST_F(SharedStateE2E, FiftyIdenticalCallsOverThreeReplicasMakeOneUpstreamRequest) {
+  auto env = StartSharingReplicas({"--hosts=h0:100"});
+  ASSERT_TRUE(env.ok()) << env.status();
+  auto statuses =
+      CallAtOnceOverReplicas(**env, 50, [](int) { return std::string(GatewayEnv::kToken); });
+  for (const auto& status : statuses) EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ((*env)->SimRequests().size(), 1u);
+}
+
+TEST_F(SharedStateE2E, IdenticalCallsWithDifferentTokensMakeOneUpstreamRequestPerToken) {
+  // This simulator takes any token, so a page shared across tokens would go unnoticed
+  // but for the request count.
+  auto env = StartSharingReplicas({"--hosts=h0:100", "--auth=none"});
+  ASSERT_TRUE(env.ok()) << env.status();
+  auto statuses = CallAtOnceOverReplicas(
+      **env, 50, [](int i) { return absl::StrCat("tenant-", i % 2 == 0 ? "a" : "b", "-token"); });
+  for (const auto& status : statuses) EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ((*env)->SimRequests().size(), 2u);
+}
+
+TEST_F(SharedStateE2E, ThePageCacheIsSharedByTheReplicas) {
+  auto env = StartSharingReplicas({"--hosts=h0:100"}, {"--cache", "--cache_ttl=30s"});
+  ASSERT_TRUE(env.ok()) << env.status();
+  (*env)->ClearFaults();
+  ListPortsRequest request;
+  request.set_host_id("h0");
+  request.set_limit(50);
+  std::string first;
+  for (int r = 0; r < kReplicas; ++r) {
+    grpc::ClientContext context;
+    GatewayEnv::Prepare(context);
+    ListPortsResponse response;
+    ASSERT_TRUE((*env)->NewStub(r)->ListPorts(&context, request, &response).ok());
+    if (r == 0) {
+      first = response.SerializeAsString();
+      // The entry reaches Redis just after the answer.
+      const absl::Time give_up = absl::Now() + absl::Seconds(10);
+      while (redis_->Run({"KEYS", "hss-gateway:v1:page:*"}).value_or("").empty() &&
+             absl::Now() < give_up) {
+        absl::SleepFor(absl::Milliseconds(5));
+      }
+    } else {
+      EXPECT_EQ(response.SerializeAsString(), first) << "replica " << r;
+    }
+  }
+  EXPECT_EQ((*env)->SimRequests().size(), 1u);
+  // The key names say nothing about the caller or the query.
+  const std::string keys = redis_->Run({"KEYS", "*"}).value_or("");
+  EXPECT_EQ(keys.find(GatewayEnv::kToken), std::string::npos) << keys;
+  EXPECT_EQ(keys.find("h0"), std::string::npos) << keys;
+  EXPECT_EQ(keys.find(GatewayEnv::kProject), std::string::npos) << keys;
+}
 
 TEST_F(SharedStateE2E, ThreeReplicasHoldOneQuotaTogether) {
   auto env = StartReplicas(/*shared=*/true);
