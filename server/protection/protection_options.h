@@ -100,9 +100,9 @@ std::shared_ptr<HssStub> MakeProtectedStub(std::shared_ptr<HssStub> rest,
                                            std::shared_ptr<RedisClient> shared_state = nullptr);
 
 // Connects to the shared state of `options` (reconnecting by itself for as
-// long as the client lives), loading the rate-limit scripts on each
-// connection (and those of the shared pages); keeps `metrics->shared_state_mode` up to date and logs each
-// change of mode. The caller owns the client and calls Shutdown() on it
+// long as the client lives), loading the scripts of the shared rate limits
+// and shared pages on each connection; keeps `metrics->shared_state_mode` up
+// to date and logs each change of mode. The caller owns the client and calls Shutdown() on it
 // before dropping it (see SharedRateLimitedHssStub).
 std::shared_ptr<RedisClient> StartSharedState(const SharedStateOptions& options,
                                               std::shared_ptr<UpstreamMetrics> metrics);
