@@ -105,14 +105,11 @@ class SharedPagesHssStub::Shared : public std::enable_shared_from_this<Shared> {
                                                 call->awaited, call->look_up_page)) {
       argv.push_back(std::move(arg));
     }
+    // The call goes on on the Redis client's thread: nothing it does blocks,
+    // and a hop to another thread would cost it a wake-up.
     redis_->Command(std::move(argv), [self = shared_from_this(), call = std::move(call)](
                                          absl::StatusOr<RedisReply> reply) mutable {
-      // Off the Redis client's thread: the call goes on on the scheduler's.
-      Scheduler& scheduler = *self->scheduler_;
-      scheduler.RunAt(scheduler.Now(), [self = std::move(self), call = std::move(call),
-                                        reply = std::move(reply)]() mutable {
-        self->OnClaim(std::move(call), std::move(reply));
-      });
+      self->OnClaim(std::move(call), std::move(reply));
     });
   }
 

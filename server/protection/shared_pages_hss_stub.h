@@ -51,8 +51,9 @@ struct SharedPagesOptions {
 // call's UpstreamCallKey (identity, token hash, project and query), hashed.
 // Redis is never a reason to fail a call: when it is not connected, does not
 // answer within its command timeout, or answers an error, the call goes to
-// `inner` at once (counted by shared_page_fallbacks). Replies are handled on
-// the scheduler's thread; nothing blocks. Thread-safe.
+// `inner` at once (counted by shared_page_fallbacks). Never blocks: a call
+// goes on on the Redis client's thread, or the scheduler's after a wait.
+// Thread-safe.
 class SharedPagesHssStub final : public HssStub {
  public:
   // `redis` must load SharedPageScriptLoads() when it connects; a script

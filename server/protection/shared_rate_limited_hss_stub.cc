@@ -95,8 +95,11 @@ class SharedRateLimitedHssStub::Shared : public std::enable_shared_from_this<Sha
   }
 
  private:
-  // Redis answered (or failed); runs on the Redis client's thread, so the
-  // call continues on the scheduler's.
+  // Redis answered (or failed); runs on the Redis client's thread (or inside
+  // RedisClient::Command() when it failed at once). A call that may go at once
+  // goes on from here: nothing below blocks, and a hop to the scheduler's
+  // thread would cost it a thread wake-up. One that waits goes on from the
+  // scheduler's.
   void OnDecision(std::unique_ptr<LimitedCall> call, absl::StatusOr<RedisReply> reply) {
     if (reply.ok() && reply->is_error() && absl::StartsWith(reply->str, "NOSCRIPT") &&
         !call->sent_source) {
@@ -115,10 +118,7 @@ class SharedRateLimitedHssStub::Shared : public std::enable_shared_from_this<Sha
                          "); calls are paced by this replica's share of the limits until it "
                          "answers again"));
       }
-      scheduler_->RunAt(scheduler_->Now(),
-                        [self = shared_from_this(), call = std::move(call)]() mutable {
-                          self->ToFallback(std::move(call));
-                        });
+      ToFallback(std::move(call));
       return;
     }
     if (undecided_logged_.exchange(false)) {
@@ -126,16 +126,14 @@ class SharedRateLimitedHssStub::Shared : public std::enable_shared_from_this<Sha
     }
     if (!decision->granted) {
       metrics_->rate_limited_rejections.fetch_add(1, std::memory_order_relaxed);
-      absl::Status refused = Refusal(*decision, call->context);
-      scheduler_->RunAt(scheduler_->Now(),
-                        [call = std::move(call), refused = std::move(refused)]() mutable {
-                          std::move(call->done)(std::move(refused));
-                        });
+      std::move(call->done)(Refusal(*decision, call->context));
       return;
     }
-    if (decision->wait > absl::ZeroDuration()) {
-      metrics_->rate_limit_waits.fetch_add(1, std::memory_order_relaxed);
+    if (decision->wait <= absl::ZeroDuration()) {
+      ToUpstream(std::move(call));
+      return;
     }
+    metrics_->rate_limit_waits.fetch_add(1, std::memory_order_relaxed);
     std::shared_ptr<Cancellation> cancellation = call->context.cancellation;
     WaitUntil(scheduler_, scheduler_->Now() + decision->wait, std::move(cancellation),
               [self = shared_from_this(), call = std::move(call)](bool cancelled) mutable {

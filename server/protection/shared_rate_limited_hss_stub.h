@@ -41,8 +41,8 @@ struct SharedRateLimitOptions {
 // Unlike the local limiter, a caller who cancels while waiting does not give
 // its slot back: the reservation lives in Redis, and returning it would race
 // with the other replicas' reservations. A cancelled wait costs one slot.
-// Runs no Redis command on the caller's thread and never blocks; replies are
-// handled on the scheduler's thread. Thread-safe.
+// Never blocks. A call that may go at once goes on on the Redis client's
+// thread, one that waited on the scheduler's. Thread-safe.
 class SharedRateLimitedHssStub final : public HssStub {
  public:
   // `redis` must load the scripts when it connects (SharedRateLimitScriptLoads());

@@ -94,19 +94,39 @@ class SharedRateLimitedHssStubTest : public ::testing::Test {
   }
 
   // Starts a call and lets Redis decide: waits (in real time) until the
-  // decision scheduled its continuation, then runs what is due now.
+  // decision answered the call, reached HSS or scheduled a wait, then runs
+  // what is due now. A decision may answer on the Redis client's thread: the
+  // outcome is written and first read under `outcome_mu_`, so that the test's
+  // later reads come after the write.
   Outcome Decide(Replica& replica, const CallContext& context) {
     const std::size_t timers = scheduler_->pending_timers();
     const int calls = inner_->calls();
-    Outcome out = StartCall(*replica.stub, context, TestRequest());
+    auto out = std::make_shared<std::optional<absl::StatusOr<PortsPage>>>();
+    replica.stub->AsyncListPorts(context, "proj", TestRequest(),
+                                 [this, out](absl::StatusOr<PortsPage> result) {
+                                   absl::MutexLock lock(&outcome_mu_);
+                                   *out = std::move(result);
+                                 });
     const absl::Time give_up = absl::Now() + kPatience;
-    while (!out->has_value() && scheduler_->pending_timers() == timers &&
-           inner_->calls() == calls && absl::Now() < give_up) {
+    const auto answered = [&] {
+      absl::MutexLock lock(&outcome_mu_);
+      return out->has_value();
+    };
+    while (!answered() && scheduler_->pending_timers() == timers && inner_->calls() == calls &&
+           absl::Now() < give_up) {
+      absl::SleepFor(absl::Milliseconds(1));
+    }
+    // A scripted HSS answers inside the call, on the thread that made it.
+    while (inner_->calls() != calls && inner_->pending() == 0 && !answered() &&
+           absl::Now() < give_up) {
       absl::SleepFor(absl::Milliseconds(1));
     }
     scheduler_->RunDue();
+    answered();
     return out;
   }
+
+  absl::Mutex outcome_mu_;
 
   std::unique_ptr<RedisServerProcess> redis_;
   std::shared_ptr<FakeHssStub> inner_ = std::make_shared<FakeHssStub>();

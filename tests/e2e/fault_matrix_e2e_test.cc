@@ -51,6 +51,10 @@ constexpr int kLastOffset = 800;
 // The gateway's --upstream_timeout in this suite, and a latency beyond it.
 constexpr char kUpstreamTimeoutFlag[] = "--upstream_timeout=1s";
 constexpr int kSlowerThanUpstreamTimeoutMs = 2500;
+// The gateway's --max_response_bytes in this suite (1 MiB; the oversized body
+// is 1.25 MiB): small enough that even a loaded sanitizer build receives it
+// well within the upstream timeout.
+constexpr char kMaxResponseBytesFlag[] = "--max_response_bytes=1048576";
 // Watches poll every second and end after 2 s of failed polls.
 const std::vector<std::string> kWatchFlags = {"--watch_min_interval=1s",
                                               "--watch_default_interval=1s",
@@ -145,7 +149,7 @@ const std::vector<FaultCase>& Cases() {
        "UPSTREAM_EMPTY_REPLY"},
       {"TruncatedBody", R"("truncate_body":true)", "partial body", grpc::UNAVAILABLE,
        "UPSTREAM_TRUNCATED_RESPONSE"},
-      {"OversizedBody", R"("oversized_body_bytes":9437184)",
+      {"OversizedBody", R"("oversized_body_bytes":1310720)",
        "body larger than `--max_response_bytes`", grpc::RESOURCE_EXHAUSTED,
        "UPSTREAM_RESPONSE_TOO_LARGE"},
       {"HeadersLaterThanUpstreamTimeout",
@@ -256,7 +260,7 @@ class FaultMatrixE2E : public ::testing::TestWithParam<FaultCase> {
   static void SetUpTestSuite() {
     // One attempt per page, no breaker: each case sees exactly the fault's answer.
     std::vector<std::string> args = {"--retry_max_attempts=1", "--breaker_failure_threshold=0",
-                                     kUpstreamTimeoutFlag};
+                                     kUpstreamTimeoutFlag, kMaxResponseBytesFlag};
     args.insert(args.end(), kWatchFlags.begin(), kWatchFlags.end());
     auto env = GatewayEnv::Start(
         {.sim_args = {absl::StrCat("--hosts=", kHost, ":", kHostPorts)}, .gateway_args = args});
