@@ -157,9 +157,10 @@ class SharedStateE2E : public ::testing::Test {
     return GatewayEnv::Start(std::move(options));
   }
 
-  // Three replicas sharing pages through Redis against a simulator whose first
-  // answer takes 400 ms (so that every call of a burst arrives while it is in
-  // flight), each replica connected to Redis before the test goes on.
+  // Three replicas sharing pages through Redis against a simulator whose
+  // answers take 1 s (so that every call of a burst, even under a sanitizer,
+  // arrives while the first call for its token is in flight), each replica
+  // connected to Redis before the test goes on.
   absl::StatusOr<std::unique_ptr<GatewayEnv>> StartSharingReplicas(
       std::vector<std::string> sim_args, std::vector<std::string> gateway_args = {}) {
     GatewayEnvOptions options;
@@ -180,7 +181,7 @@ class SharedStateE2E : public ::testing::Test {
         absl::SleepFor(absl::Milliseconds(20));
       }
     }
-    (*env)->AddFault(R"({"times":1,"latency_ms":400})");
+    (*env)->AddFault(R"({"times":-1,"latency_ms":1000})");
     return env;
   }
 
