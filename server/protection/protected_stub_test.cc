@@ -12,6 +12,7 @@
 #include "server/runtime/status_details.h"
 #include "server/testing/fake_hss_stub.h"
 #include "server/testing/fake_scheduler.h"
+#include "server/testing/redis_server_process.h"
 
 namespace hss::gateway {
 namespace {
@@ -286,6 +287,47 @@ TEST(ProtectedStubConcurrencyTest, EveryCallEndsExactlyOnceAcrossThreads) {
   absl::Notification drained;
   scheduler->RunAt(scheduler->Now() + absl::Milliseconds(20), [&] { drained.Notify(); });
   drained.WaitForNotification();
+}
+
+TEST(ProtectedStubWithSharedStateTest, ASilentRedisCostsACallOneCommandTimeoutNotOnePerLayer) {
+  auto redis = testing::RedisServerProcess::Start();
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  ProtectionOptions options = ProtectionOptionsForEndpoint(kHuaweiEndpoint);
+  options.jitter_seed = 1;
+  SharedStateOptions shared;
+  shared.endpoint.host = "127.0.0.1";
+  shared.endpoint.port = (*redis)->port();
+  shared.command_timeout = absl::Seconds(1);
+  options.shared_state = shared;
+  auto metrics = std::make_shared<UpstreamMetrics>();
+  std::shared_ptr<RedisClient> client = StartSharedState(shared, metrics);
+  const absl::Time give_up = absl::Now() + absl::Seconds(20);
+  while (!client->ready() && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(2));
+  ASSERT_TRUE(client->ready());
+  auto scheduler = std::make_shared<ThreadScheduler>();
+  auto inner = std::make_shared<FakeHssStub>();
+  inner->Script(TestPage(1));
+  auto stub = MakeProtectedStub(inner, options, scheduler, metrics, client);
+  (*redis)->Pause();  // Connected, answering nothing.
+  absl::Notification done;
+  absl::Status status;
+  const absl::Time start = absl::Now();
+  stub->AsyncListPorts(CallContext(), "proj", TestRequest(), [&](absl::StatusOr<PortsPage> page) {
+    status = page.status();
+    done.Notify();
+  });
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(20)));
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_TRUE(status.ok()) << status;
+  // The page claim waited one command timeout; the rate limiter below then
+  // decided locally instead of waiting another one.
+  EXPECT_GE(took, absl::Seconds(1));
+  EXPECT_LT(took, absl::Milliseconds(1800));
+  EXPECT_EQ(metrics->shared_page_fallbacks.load(), 1);
+  EXPECT_EQ(metrics->shared_rate_limit_fallbacks.load(), 1);
+  (*redis)->Resume();
+  client->Shutdown();
+  scheduler->Shutdown();
 }
 
 }  // namespace

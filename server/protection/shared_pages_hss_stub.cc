@@ -277,7 +277,10 @@ class SharedPagesHssStub::Shared : public std::enable_shared_from_this<Shared> {
 
   // Fetches the call without the other replicas.
   void Alone(std::unique_ptr<SharedCall> call, bool redis_failed) {
-    if (redis_failed) metrics_->shared_page_fallbacks.fetch_add(1, std::memory_order_relaxed);
+    if (redis_failed) {
+      metrics_->shared_page_fallbacks.fetch_add(1, std::memory_order_relaxed);
+      call->context.shared_state_failed = true;
+    }
     inner_->AsyncListPorts(call->context, call->project_id, call->request, std::move(call->done));
   }
 

@@ -51,7 +51,9 @@ struct SharedPagesOptions {
 // call's UpstreamCallKey (identity, token hash, project and query), hashed.
 // Redis is never a reason to fail a call: when it is not connected, does not
 // answer within its command timeout, or answers an error, the call goes to
-// `inner` at once (counted by shared_page_fallbacks). Never blocks: a call
+// `inner` at once (counted by shared_page_fallbacks) with
+// CallContext::shared_state_failed set, so that the shared rate limiter below
+// does not wait on Redis again. Never blocks: a call
 // goes on on the Redis client's thread, or the scheduler's after a wait.
 // Thread-safe.
 class SharedPagesHssStub final : public HssStub {

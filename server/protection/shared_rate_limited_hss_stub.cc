@@ -66,7 +66,7 @@ class SharedRateLimitedHssStub::Shared : public std::enable_shared_from_this<Sha
 
   // Asks Redis for a slot, or hands the call to the fallback when it cannot.
   void Start(std::unique_ptr<LimitedCall> call) {
-    if (!redis_->ready()) {
+    if (!redis_->ready() || call->context.shared_state_failed) {
       metrics_->shared_rate_limit_fallbacks.fetch_add(1, std::memory_order_relaxed);
       ToFallback(std::move(call));
       return;

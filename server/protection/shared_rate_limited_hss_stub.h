@@ -32,7 +32,8 @@ struct SharedRateLimitOptions {
 // reaching HSS; metadata rateLimit is "perIdentity", "total" or "coolDown".
 //
 // Redis is never a reason to fail a call: when it is not connected, does not
-// answer within its command timeout, or answers an error, the call goes to
+// answer within its command timeout, answers an error, or already failed the
+// call in a layer above (CallContext::shared_state_failed), the call goes to
 // `fallback` instead (a RateLimitedHssStub holding this replica's share of the
 // limits) and `shared_rate_limit_fallbacks` counts it. A 429 from HSS
 // (UPSTREAM_THROTTLED) sets the identity's shared cool-down to its Retry-After

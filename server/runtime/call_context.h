@@ -22,6 +22,10 @@ struct CallContext {
   std::string upstream_identity;
   // The caller asked to bypass the page cache (metadata cache-control: no-cache).
   bool bypass_cache = false;
+  // Redis (--shared_state) already failed this call once (down, silent past
+  // its command timeout, or an error answer): the layers below decide without
+  // it, so that no call waits on Redis longer than one command timeout.
+  bool shared_state_failed = false;
   // The W3C trace the call belongs to; upstream requests carry its traceparent.
   TraceContext trace;
   // Fires when the caller cancels; never null.
