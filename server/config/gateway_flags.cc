@@ -160,10 +160,11 @@ ABSL_FLAG(std::string, authz_trusted_identity_header, "",
           "that proxy (default: only the gateway's own mTLS peer certificate counts)");
 
 // Rate limits shared by the replicas (server/protection/protection_options.h).
-ABSL_FLAG(std::string, shared_state, "",
-          "redis://HOST:PORT[/DB] of the Redis (or Huawei Cloud DCS) through which every replica "
-          "shares the rate limits, identical calls in flight and (with --cache) cached pages; "
-          "plain TCP only, for TLS see README \"Scaling out\" (default: each replica alone)");
+ABSL_FLAG(
+    std::string, shared_state, "",
+    "redis://[USER@]HOST:PORT[/DB] of the Redis (or Huawei Cloud DCS) through which every "
+    "replica shares the rate limits, identical calls in flight and (with --cache) cached pages; "
+    "plain TCP only, for TLS see README \"Scaling out\" (default: each replica alone)");
 ABSL_FLAG(std::string, redis_password_file, "",
           "file (chmod 600) holding the Redis AUTH password; or env HSS_REDIS_PASSWORD");
 ABSL_FLAG(int32_t, expected_replicas, 3,
@@ -214,6 +215,11 @@ absl::Status SharedStateFromFlags(const EnvLookup& env, std::optional<SharedStat
       return absl::InvalidArgumentError(
           absl::StrCat("Redis password file ", password_file, " is empty"));
     }
+  }
+  if (password.empty() && !options.endpoint.username.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--shared_state names the Redis user ", options.endpoint.username,
+                     ": give its password with --redis_password_file or env HSS_REDIS_PASSWORD"));
   }
   options.password = std::move(password);
   options.expected_replicas = absl::GetFlag(FLAGS_expected_replicas);

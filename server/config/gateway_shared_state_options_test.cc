@@ -116,6 +116,17 @@ TEST_F(SharedStateFlagsTest, APasswordInTwoPlacesOrInTheUrlIsRefusedAndNeverEcho
   EXPECT_THAT(in_url.status().message(), Not(HasSubstr("hunter2")));
 }
 
+TEST_F(SharedStateFlagsTest, AnAclUserNeedsItsPassword) {
+  absl::SetFlag(&FLAGS_shared_state, "redis://gateway@127.0.0.1:6379");
+  absl::StatusOr<GatewayOptions> without = Read();
+  EXPECT_EQ(without.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(without.status().message(), HasSubstr("--redis_password_file"));
+  absl::StatusOr<GatewayOptions> with = Read("s3cret");
+  ASSERT_TRUE(with.ok()) << with.status();
+  EXPECT_EQ(with->protection.shared_state->endpoint.username, "gateway");
+  EXPECT_EQ(with->protection.shared_state->password, "s3cret");
+}
+
 TEST_F(SharedStateFlagsTest, APasswordFileWithoutSharedStateIsRefused) {
   absl::SetFlag(&FLAGS_redis_password_file, PasswordFile("pw"));
   EXPECT_THAT(Read().status().message(), HasSubstr("needs --shared_state"));

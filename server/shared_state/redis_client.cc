@@ -231,7 +231,13 @@ void RedisClient::OnConnect(const redisAsyncContext* ac, int status) {
 
 void RedisClient::SendHandshake() {
   std::vector<std::vector<std::string>> commands;
-  if (!options_.password.empty()) commands.push_back({"AUTH", options_.password});
+  if (!options_.password.empty()) {
+    if (options_.endpoint.username.empty()) {
+      commands.push_back({"AUTH", options_.password});
+    } else {
+      commands.push_back({"AUTH", options_.endpoint.username, options_.password});
+    }
+  }
   if (options_.endpoint.db != 0) commands.push_back({"SELECT", absl::StrCat(options_.endpoint.db)});
   for (const auto& command : options_.on_connect) commands.push_back(command);
   // The kernel accepts a connection for a Redis that is stopped or hung: only

@@ -23,7 +23,8 @@ namespace hss::gateway {
 // Settings of the Redis client, fixed at start-up.
 struct RedisClientOptions {
   RedisEndpoint endpoint;
-  // Sent with AUTH after each connect; empty: no AUTH. Never logged.
+  // Sent with AUTH after each connect (with endpoint.username when it names an
+  // ACL user); empty: no AUTH. Never logged.
   std::string password;
   // A command not answered within this fails with UNAVAILABLE (its caller then
   // decides without Redis); the late answer is dropped.

@@ -248,6 +248,28 @@ TEST(RedisClientAuthTest, AuthenticatesSelectsTheDatabaseAndRunsOnConnectEveryTi
   EXPECT_EQ(result->integer, 7) << result->str;
 }
 
+TEST(RedisClientAuthTest, AuthenticatesAsAnAclUser) {
+  // A Redis 6+ user allowed only the gateway's keys and the commands it runs.
+  auto redis = RedisServerProcess::Start(
+      {"--user", "default", "off", "--user", "gateway", "on", ">s3cret", "~hss-gateway:*",
+       "+@connection", "+acl|whoami", "+eval", "+evalsha", "+script", "+get", "+set"});
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  RedisClientOptions options = OptionsFor(**redis);
+  options.endpoint.username = "gateway";
+  options.password = "s3cret";
+  auto client = RedisClient::Start(options);
+  ASSERT_TRUE(WaitReady(*client));
+  auto whoami = Call(*client, {"ACL", "WHOAMI"});
+  ASSERT_TRUE(whoami.ok()) << whoami.status();
+  EXPECT_EQ(whoami->str, "gateway");
+  auto set = Call(*client, {"SET", "hss-gateway:v1:test", "1"});
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->str, "OK");
+  auto other = Call(*client, {"SET", "someone-else", "1"});
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_THAT(other->str, HasSubstr("NOPERM"));
+}
+
 TEST(RedisClientAuthTest, AWrongPasswordNeverMakesTheClientReady) {
   auto redis = RedisServerProcess::Start({"--requirepass", "right"});
   ASSERT_TRUE(redis.ok()) << redis.status();

@@ -9,7 +9,8 @@ namespace hss::gateway {
 
 std::string RedisEndpoint::ToString() const {
   const bool v6 = absl::StrContains(host, ':');
-  return absl::StrCat("redis://", v6 ? "[" : "", host, v6 ? "]" : "", ":", port, "/", db);
+  return absl::StrCat("redis://", username, username.empty() ? "" : "@", v6 ? "[" : "", host,
+                      v6 ? "]" : "", ":", port, "/", db);
 }
 
 absl::StatusOr<RedisEndpoint> ParseRedisEndpoint(absl::string_view url) {
@@ -18,7 +19,7 @@ absl::StatusOr<RedisEndpoint> ParseRedisEndpoint(absl::string_view url) {
   const auto invalid = [url, may_hold_secret](absl::string_view why) {
     return absl::InvalidArgumentError(absl::StrCat("--shared_state", may_hold_secret ? "" : "=",
                                                    may_hold_secret ? "" : url, ": ", why,
-                                                   " (expected redis://HOST:PORT[/DB])"));
+                                                   " (expected redis://[USER@]HOST:PORT[/DB])"));
   };
   constexpr absl::string_view kScheme = "redis://";
   if (absl::StartsWithIgnoreCase(url, "rediss://")) {
@@ -40,10 +41,21 @@ absl::StatusOr<RedisEndpoint> ParseRedisEndpoint(absl::string_view url) {
       }
     }
   }
-  if (absl::StrContains(authority, '@')) {
-    return invalid(
-        "user info is not accepted in the URL; give the password with --redis_password_file or "
-        "the HSS_REDIS_PASSWORD environment variable");
+  if (const std::size_t at = authority.rfind('@'); at != absl::string_view::npos) {
+    const absl::string_view user = authority.substr(0, at);
+    if (absl::StrContains(user, ':')) {
+      return invalid(
+          "a password is not accepted in the URL; give it with --redis_password_file or the "
+          "HSS_REDIS_PASSWORD environment variable");
+    }
+    if (user.empty()) return invalid("the user name before '@' is empty");
+    for (char c : user) {
+      if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') {
+        return invalid("the user name may hold only letters, digits, '.', '_' and '-'");
+      }
+    }
+    endpoint.username = std::string(user);
+    authority = authority.substr(at + 1);
   }
   absl::string_view port;
   if (absl::StartsWith(authority, "[")) {

@@ -34,12 +34,26 @@ TEST(RedisEndpointTest, BracketedIpv6) {
   EXPECT_EQ(endpoint->ToString(), "redis://[::1]:7000/1");
 }
 
+TEST(RedisEndpointTest, AnAclUserName) {
+  auto endpoint = ParseRedisEndpoint("redis://hss-gateway_1.a@[::1]:7000/1");
+  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
+  EXPECT_EQ(endpoint->username, "hss-gateway_1.a");
+  EXPECT_EQ(endpoint->host, "::1");
+  EXPECT_EQ(endpoint->ToString(), "redis://hss-gateway_1.a@[::1]:7000/1");
+  auto plain = ParseRedisEndpoint("redis://127.0.0.1");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->username, "");
+}
+
 TEST(RedisEndpointTest, RefusesWhatItCannotUseWithAMessageThatSaysWhy) {
   const std::pair<const char*, const char*> cases[] = {
       {"http://127.0.0.1:6379", "scheme must be redis://"},
       {"rediss://127.0.0.1:6379", "stunnel"},
       {"redis://:secret@127.0.0.1:6379", "--redis_password_file"},
       {"redis://user:secret@127.0.0.1", "HSS_REDIS_PASSWORD"},
+      {"redis://us@er:secret@127.0.0.1", "password is not accepted"},
+      {"redis://@127.0.0.1", "user name before '@' is empty"},
+      {"redis://a%20b@127.0.0.1", "user name may hold only"},
       {"redis://127.0.0.1:0", "port must be a number 1-65535"},
       {"redis://127.0.0.1:65536", "port must be a number 1-65535"},
       {"redis://127.0.0.1:", "port must be a number 1-65535"},
